@@ -1,0 +1,1 @@
+namespace AttentionLab; internal static class Placeholder {}
