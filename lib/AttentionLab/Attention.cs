@@ -1,0 +1,63 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace AttentionLab;
+
+/// <summary>
+/// Every intermediate matrix of one scaled dot-product attention (lesson 01), so a lesson can
+/// plot each step: scores, scores + mask, weights, output.
+/// </summary>
+/// <param name="Output">Weights · V: one row per query (queries × d_v).</param>
+/// <param name="Weights">The row-wise softmax of <paramref name="MaskedScores"/> (queries × keys); each row sums to 1.</param>
+/// <param name="Scores">Q Kᵀ / √d_k before any mask (queries × keys).</param>
+/// <param name="MaskedScores">Scores + mask: −∞ where a query must not look (equal to Scores without a mask).</param>
+public sealed record AttentionResult(
+    Matrix<double> Output,
+    Matrix<double> Weights,
+    Matrix<double> Scores,
+    Matrix<double> MaskedScores);
+
+/// <summary>Scaled dot-product attention, the readable way: the full score matrix is built (lessons 01–07).</summary>
+public static class Attention
+{
+    /// <summary>
+    /// softmax(Q Kᵀ / √d_k + mask) V, as PyTorch's <c>scaled_dot_product_attention</c> with a float
+    /// (additive) mask. Q is queries × d_k, K is keys × d_k, V is keys × d_v, mask is queries × keys.
+    /// </summary>
+    public static AttentionResult ScaledDotProduct(
+        Matrix<double> q,
+        Matrix<double> k,
+        Matrix<double> v,
+        Matrix<double>? mask = null,
+        FullyMaskedRowPolicy policy = FullyMaskedRowPolicy.Throw)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        ArgumentNullException.ThrowIfNull(k);
+        ArgumentNullException.ThrowIfNull(v);
+        RequireNonEmpty(q, nameof(q));
+        RequireNonEmpty(k, nameof(k));
+        RequireNonEmpty(v, nameof(v));
+        if (k.ColumnCount != q.ColumnCount)
+            throw new ArgumentException(
+                $"Q and K must have the same width d_k: q is {Masks.Shape(q)}, so k must be keys × {q.ColumnCount}, but k is {Masks.Shape(k)}.",
+                nameof(k));
+        if (v.RowCount != k.RowCount)
+            throw new ArgumentException(
+                $"V needs one row per key: k is {Masks.Shape(k)}, so v must be {k.RowCount} × d_v, but v is {Masks.Shape(v)}.",
+                nameof(v));
+        if (mask is not null && (mask.RowCount != q.RowCount || mask.ColumnCount != k.RowCount))
+            throw new ArgumentException(
+                $"The mask must be queries × keys = {q.RowCount} × {k.RowCount}, but it is {Masks.Shape(mask)}.",
+                nameof(mask));
+
+        var scores = q.TransposeAndMultiply(k) / Math.Sqrt(q.ColumnCount);
+        var masked = mask is null ? scores : scores + mask;
+        var weights = Softmax.Rows(masked, policy);
+        return new AttentionResult(weights * v, weights, scores, masked);
+    }
+
+    private static void RequireNonEmpty(Matrix<double> m, string name)
+    {
+        if (m.RowCount == 0 || m.ColumnCount == 0)
+            throw new ArgumentException($"{name} is empty ({Masks.Shape(m)}): attention needs at least one token of width ≥ 1.", name);
+    }
+}

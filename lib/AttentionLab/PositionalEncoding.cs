@@ -1,0 +1,25 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace AttentionLab;
+
+/// <summary>Where a token is, added to its embedding so attention can tell positions apart (lesson 01).</summary>
+public static class PositionalEncoding
+{
+    /// <summary>
+    /// The sinusoidal encoding of "Attention Is All You Need": a length × dModel matrix with
+    /// PE[p, 2i] = sin(p / 10000^(2i/dModel)) and PE[p, 2i+1] = cos(p / 10000^(2i/dModel)).
+    /// </summary>
+    public static Matrix<double> Sinusoidal(int length, int dModel)
+    {
+        if (length < 1)
+            throw new ArgumentOutOfRangeException(nameof(length), length, "The sequence length must be at least 1.");
+        if (dModel < 1)
+            throw new ArgumentOutOfRangeException(nameof(dModel), dModel, "The model width d_model must be at least 1.");
+        return Matrix<double>.Build.Dense(length, dModel, (p, c) =>
+        {
+            int pair = c / 2; // columns 2i and 2i+1 share one frequency
+            double angle = p / Math.Pow(10000.0, 2.0 * pair / dModel);
+            return c % 2 == 0 ? Math.Sin(angle) : Math.Cos(angle);
+        });
+    }
+}

@@ -1,0 +1,62 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace AttentionLab;
+
+/// <summary>What <see cref="Softmax.Rows"/> does with a row in which every score is −∞ (lesson 09).</summary>
+public enum FullyMaskedRowPolicy
+{
+    /// <summary>Throw an error naming the row: softmax of all −∞ is 0/0, and a silent NaN would spread.</summary>
+    Throw,
+
+    /// <summary>Give the row all-zero weights, so the query's output is the zero vector.</summary>
+    Zeros,
+}
+
+/// <summary>The row-wise softmax that turns (masked) scores into attention weights (lesson 01).</summary>
+public static class Softmax
+{
+    /// <summary>
+    /// Softmax of every row: subtracts the row's maximum before exponentiating (so large scores do
+    /// not overflow), and a −∞ score becomes a weight of exactly 0. Each row sums to 1.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A row is entirely −∞ and the policy is <see cref="FullyMaskedRowPolicy.Throw"/>.</exception>
+    public static Matrix<double> Rows(Matrix<double> scores, FullyMaskedRowPolicy policy = FullyMaskedRowPolicy.Throw)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        if (scores.RowCount == 0 || scores.ColumnCount == 0)
+            throw new ArgumentException($"scores is empty ({Masks.Shape(scores)}).", nameof(scores));
+
+        var weights = Matrix<double>.Build.Dense(scores.RowCount, scores.ColumnCount);
+        for (int i = 0; i < scores.RowCount; i++)
+        {
+            double max = double.NegativeInfinity;
+            for (int j = 0; j < scores.ColumnCount; j++)
+            {
+                double s = scores[i, j];
+                if (double.IsNaN(s) || double.IsPositiveInfinity(s))
+                    throw new ArgumentException($"scores[{i}, {j}] is {s}: scores must be finite numbers or −∞.", nameof(scores));
+                if (s > max) max = s;
+            }
+
+            if (double.IsNegativeInfinity(max))
+            {
+                if (policy == FullyMaskedRowPolicy.Zeros) continue;
+                throw new InvalidOperationException(
+                    $"Row {i} of the scores is fully masked (every key is −∞), so its softmax would be 0/0 = NaN. " +
+                    "Check the mask for that query (an all-PAD sequence? left padding with a causal mask?), " +
+                    "or ask for FullyMaskedRowPolicy.Zeros.");
+            }
+
+            double sum = 0;
+            for (int j = 0; j < scores.ColumnCount; j++)
+            {
+                double e = Math.Exp(scores[i, j] - max); // exp(−∞) is exactly 0
+                weights[i, j] = e;
+                sum += e;
+            }
+            for (int j = 0; j < scores.ColumnCount; j++)
+                weights[i, j] /= sum;
+        }
+        return weights;
+    }
+}
