@@ -46,7 +46,8 @@ public sealed record GreedyDecodingResult(IReadOnlyList<int> Tokens, IReadOnlyLi
 
 /// <summary>
 /// Greedy decoding: start from &lt;s&gt;, feed the model its own most likely token, stop at &lt;/s&gt; or the
-/// maximum length. Only the last position predicts the next token. With the <see cref="KeyValueCache"/>
+/// maximum length. Only the last position predicts the next token. Every generated token is fed back as
+/// a real token (no padding mask), with or without the cache. With the <see cref="KeyValueCache"/>
 /// each step costs O(n); without it every step recomputes the whole prefix. Both give the same tokens (notebook 07).
 /// </summary>
 public static class GreedyDecoder
@@ -77,7 +78,9 @@ public static class GreedyDecoder
             }
             else
             {
-                var pass = model.Decode(encoder, decoderInput, causal: true);
+                // Generated tokens are all real, even a (rare) predicted <pad>: no target padding mask,
+                // exactly what the cache sees.
+                var pass = model.DecodeEmbedded(encoder, model.EmbedTarget(decoderInput), new bool[decoderInput.Count]);
                 int last = pass.Logits.RowCount - 1;
                 step = Make(pass.Logits.Row(last), pass.Layers, last);
             }
