@@ -21,7 +21,7 @@ public static class CrossEntropy
             int target = targets[i];
             if (target == ignoreIndex) continue;
             if (target < 0 || target >= v)
-                throw new ArgumentException($"targets[{i}] = {target} is not a class: expected an id in [0, {v}) or {ignoreIndex} (ignored).", nameof(targets));
+                throw new ArgumentException($"targets[{i}] is not a class: expected an id in [0, {v}) or {ignoreIndex} (ignored), actual {target}.", nameof(targets));
             double max = double.NegativeInfinity;
             for (int j = 0; j < v; j++) max = Math.Max(max, logits[i, j]);
             double sum = 0;

@@ -29,15 +29,15 @@ public sealed record GreedyDecodingResult(IReadOnlyList<int> Tokens, IReadOnlyLi
     public Matrix<double> SelfAttention(int step, int layer, int head)
     {
         if (step < 0 || step >= Steps.Count)
-            throw new ArgumentException($"step must be in [0, {Steps.Count}), actual {step}.", nameof(step));
+            throw new ArgumentException($"step was not decoded: expected 0 to {Steps.Count - 1}, actual {step}.", nameof(step));
         var m = Matrix<double>.Build.Dense(step + 1, step + 1);
         for (int t = 0; t <= step; t++)
         {
             var rows = Steps[t].SelfAttentionRows;
             if (layer < 0 || layer >= rows.Count)
-                throw new ArgumentException($"layer must be in [0, {rows.Count}), actual {layer}.", nameof(layer));
+                throw new ArgumentException($"layer is not a decoder layer: expected 0 to {rows.Count - 1}, actual {layer}.", nameof(layer));
             if (head < 0 || head >= rows[layer].Count)
-                throw new ArgumentException($"head must be in [0, {rows[layer].Count}), actual {head}.", nameof(head));
+                throw new ArgumentException($"head does not exist: expected 0 to {rows[layer].Count - 1}, actual {head}.", nameof(head));
             m.SetSubMatrix(t, 0, rows[layer][head].ToRowMatrix());
         }
         return m;
@@ -62,7 +62,7 @@ public static class GreedyDecoder
         Shapes.NotNull(model, nameof(model));
         if (maxLength < 1 || maxLength > model.Config.MaxLength)
             throw new ArgumentException(
-                $"maxLength must be in [1, {model.Config.MaxLength}] (the model's maximum length), actual {maxLength}.", nameof(maxLength));
+                $"maxLength must fit the model's maximum length: expected 1 to {model.Config.MaxLength}, actual {maxLength}.", nameof(maxLength));
         var encoder = model.Encode(sourceIds);
         var cache = useCache ? new KeyValueCache(model, encoder) : null;
         var decoderInput = new List<int> { Vocabulary.Start };

@@ -50,7 +50,7 @@ public sealed class KeyValueCache
     internal LayerCache Layer(int layer)
     {
         if (layer < 0 || layer >= _layers.Length)
-            throw new ArgumentException($"layer must be in [0, {_layers.Length}), actual {layer}.", nameof(layer));
+            throw new ArgumentException($"layer is not a decoder layer: expected 0 to {_layers.Length - 1}, actual {layer}.", nameof(layer));
         return _layers[layer];
     }
 

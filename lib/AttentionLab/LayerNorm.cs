@@ -30,11 +30,11 @@ public sealed class LayerNorm
         Shapes.NotNull(weight, nameof(weight));
         Shapes.NotNull(bias, nameof(bias));
         if (weight.Count == 0)
-            throw new ArgumentException("weight must have at least one feature, actual 0.", nameof(weight));
+            throw new ArgumentException("weight must have at least one feature: expected at least 1 value, actual 0.", nameof(weight));
         if (bias.Count != weight.Count)
             throw new ArgumentException($"bias must match weight: expected {weight.Count} values, actual {bias.Count}.", nameof(bias));
         if (!(epsilon > 0))
-            throw new ArgumentException($"epsilon must be positive, actual {epsilon}.", nameof(epsilon));
+            throw new ArgumentException($"epsilon must be positive: expected > 0, actual {epsilon}.", nameof(epsilon));
         Weight = weight;
         Bias = bias;
         Epsilon = epsilon;

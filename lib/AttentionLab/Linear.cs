@@ -23,7 +23,7 @@ public sealed class Linear
         Shapes.NotNull(weight, nameof(weight));
         Shapes.NotNull(bias, nameof(bias));
         if (weight.RowCount == 0 || weight.ColumnCount == 0)
-            throw new ArgumentException($"weight must be out × in with both positive, actual {Shapes.Of(weight)}.", nameof(weight));
+            throw new ArgumentException($"weight must be out × in: expected both at least 1, actual {Shapes.Of(weight)}.", nameof(weight));
         if (bias.Count != weight.RowCount)
             throw new ArgumentException(
                 $"bias must have one value per output feature: expected {weight.RowCount}, actual {bias.Count}.", nameof(bias));

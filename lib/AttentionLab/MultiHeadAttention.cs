@@ -111,7 +111,7 @@ public sealed class MultiHeadAttention
         Shapes.Positive(heads, nameof(heads));
         if (modelWidth % heads != 0)
             throw new ArgumentException(
-                $"heads must divide the model width so every head gets an equal slice: {modelWidth} is not a multiple of {heads}.", nameof(heads));
+                $"heads must divide the model width so every head gets an equal slice: expected a divisor of {modelWidth}, actual {heads}.", nameof(heads));
     }
 
     /// <summary>

@@ -45,13 +45,13 @@ internal static class Shapes
     public static void Positive(int value, string name)
     {
         if (value <= 0)
-            throw new ArgumentException($"{name} must be positive, actual {value}.", name);
+            throw new ArgumentException($"{name} must be positive: expected at least 1, actual {value}.", name);
     }
 
     public static void NotAllPad(IReadOnlyList<bool> isPad, string name)
     {
         if (isPad.Count > 0 && isPad.All(p => p))
             throw new ArgumentException(
-                $"{name} marks every one of its {isPad.Count} positions as PAD: every query would attend to nothing. Expected at least one real token.", name);
+                $"{name} marks every position as PAD, so every query would attend to nothing: expected at least one real token, actual {isPad.Count} of {isPad.Count} PAD.", name);
     }
 }

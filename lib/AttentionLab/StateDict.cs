@@ -221,7 +221,7 @@ internal sealed class StateDictReader
         var extra = _dict.Keys.Where(k => k.StartsWith(Prefix, StringComparison.Ordinal) && !_used.Contains(k)).Order().ToList();
         if (extra.Count > 0)
             throw new ArgumentException(
-                $"state_dict has unexpected tensor{(extra.Count > 1 ? "s" : "")} " +
-                string.Join(", ", extra.Select(k => $"'{k}' {_dict[k].ShapeText}")) + ": expected none.", "stateDict");
+                $"state_dict has unexpected tensor{(extra.Count > 1 ? "s" : "")}: expected only the model's own tensors, actual also " +
+                string.Join(", ", extra.Select(k => $"'{k}' {_dict[k].ShapeText}")) + ".", "stateDict");
     }
 }

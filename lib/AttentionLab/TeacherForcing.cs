@@ -18,7 +18,7 @@ public static class TeacherForcing
         for (int i = 0; i < target.Count; i++)
             if (target[i] is Vocabulary.Pad or Vocabulary.Start or Vocabulary.End || target[i] < 0)
                 throw new ArgumentException(
-                    $"target[{i}] = {target[i]}: expected an ordinary token id, not <pad>, <s>, </s> or a negative id; Shift adds the special tokens itself.", nameof(target));
+                    $"target[{i}] must be an ordinary token (Shift adds <s> and </s> itself): expected an id other than <pad>, <s>, </s> and ≥ 0, actual {target[i]}.", nameof(target));
         int[] input = [Vocabulary.Start, .. target];
         int[] targets = [.. target, Vocabulary.End];
         return new TeacherForcingPair(Vocabulary.PadTo(input, length), Vocabulary.PadTo(targets, length));

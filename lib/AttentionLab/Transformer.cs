@@ -25,7 +25,7 @@ public sealed record TransformerConfig(
     {
         void Positive(int value, string what)
         {
-            if (value <= 0) throw new ArgumentException($"{name}.{what} must be positive, actual {value}.", name);
+            if (value <= 0) throw new ArgumentException($"{name}.{what} must be positive: expected at least 1, actual {value}.", name);
         }
         Positive(SourceVocabularySize, nameof(SourceVocabularySize));
         Positive(TargetVocabularySize, nameof(TargetVocabularySize));
@@ -37,7 +37,7 @@ public sealed record TransformerConfig(
         Positive(MaxLength, nameof(MaxLength));
         if (ModelWidth % Heads != 0)
             throw new ArgumentException(
-                $"{name}.Heads must divide {name}.ModelWidth: {ModelWidth} is not a multiple of {Heads}.", name);
+                $"{name}.Heads must divide {name}.ModelWidth: expected a divisor of {ModelWidth}, actual {Heads}.", name);
     }
 }
 
@@ -195,6 +195,7 @@ public sealed class Transformer
     /// <summary>Runs the encoder over the source: padding mask only, then the final encoder norm.</summary>
     public EncoderResult Encode(IReadOnlyList<int> sourceIds)
     {
+        CheckIds(sourceIds, Config.SourceVocabularySize, nameof(sourceIds));
         var input = EmbedSource(sourceIds);
         var isPad = sourceIds.Select(Vocabulary.IsPad).ToArray();
         Shapes.NotAllPad(isPad, nameof(sourceIds));
@@ -228,12 +229,13 @@ public sealed class Transformer
     public DecoderResult Decode(EncoderResult encoder, IReadOnlyList<int> decoderInputIds, bool causal = true)
     {
         Shapes.NotNull(encoder, nameof(encoder));
+        CheckIds(decoderInputIds, Config.TargetVocabularySize, nameof(decoderInputIds));
         var input = EmbedTarget(decoderInputIds);
         var isPad = decoderInputIds.Select(Vocabulary.IsPad).ToArray();
         Shapes.NotAllPad(isPad, nameof(decoderInputIds));
         if (causal && isPad[0])
             throw new ArgumentException(
-                "decoderInputIds starts with PAD: under the causal mask its first row would attend to nothing. Expected <s> (or another real token) first.",
+                "decoderInputIds starts with PAD, so under the causal mask its first row would attend to nothing: expected <s> (or another real token) at position 0, actual <pad>.",
                 nameof(decoderInputIds));
         return DecodeEmbedded(encoder, input, isPad, causal);
     }
@@ -281,10 +283,10 @@ public sealed class Transformer
     {
         Shapes.NotNull(cache, nameof(cache));
         if (cache.Layers != DecoderLayers.Count)
-            throw new ArgumentException($"cache was made for {cache.Layers} decoder layers, this model has {DecoderLayers.Count}.", nameof(cache));
+            throw new ArgumentException($"cache was made for another model: expected {DecoderLayers.Count} decoder layers, actual {cache.Layers}.", nameof(cache));
         if (cache.Length >= cache.Capacity)
             throw new ArgumentException(
-                $"cache is full: the model's maximum length is {Config.MaxLength} positions, and position {cache.Length} was asked for.", nameof(cache));
+                $"cache is full, the model's maximum length is exceeded: expected at most {Config.MaxLength} positions, actual {cache.Length + 1}.", nameof(cache));
         CheckIds([token], Config.TargetVocabularySize, nameof(token));
         int position = cache.Length;
         var x = TargetEmbedding.Forward([token]) + Positions.SubMatrix(position, 1, 0, Config.ModelWidth);
@@ -310,6 +312,6 @@ public sealed class Transformer
         for (int i = 0; i < ids.Count; i++)
             if (ids[i] < 0 || ids[i] >= vocabularySize)
                 throw new ArgumentException(
-                    $"{name}[{i}] = {ids[i]} is not a token id: expected an id in [0, {vocabularySize}).", name);
+                    $"{name}[{i}] is not a token id of the vocabulary: expected an id in [0, {vocabularySize}), actual {ids[i]}.", name);
     }
 }
