@@ -49,7 +49,7 @@ public sealed class Linear
     public Matrix<double> Forward(Matrix<double> x)
     {
         Shapes.Columns(x, InFeatures, nameof(x), "the layer's input width");
-        var y = x.TransposeAndMultiply(Weight);
+        var y = MatrixKernels.MultiplyTransposed(x, Weight);
         for (int i = 0; i < y.RowCount; i++)
             for (int j = 0; j < y.ColumnCount; j++)
                 y[i, j] += Bias[j];
