@@ -50,19 +50,21 @@ public sealed class LayerNorm
     public Matrix<double> Forward(Matrix<double> x)
     {
         Shapes.Columns(x, Width, nameof(x), "the normalised width");
-        int d = Width;
-        var y = Matrix<double>.Build.Dense(x.RowCount, d);
-        for (int i = 0; i < x.RowCount; i++)
+        int n = x.RowCount, d = Width;
+        var input = x.AsColumnMajorArray() ?? x.ToColumnMajorArray(); // element (i, j) at j * n + i
+        var output = new double[n * d];
+        for (int i = 0; i < n; i++)
         {
             double mean = 0;
-            for (int j = 0; j < d; j++) mean += x[i, j];
+            for (int j = 0; j < d; j++) mean += input[j * n + i];
             mean /= d;
             double variance = 0;
-            for (int j = 0; j < d; j++) variance += (x[i, j] - mean) * (x[i, j] - mean);
+            for (int j = 0; j < d; j++) variance += (input[j * n + i] - mean) * (input[j * n + i] - mean);
             variance /= d; // biased, as PyTorch's layer_norm
             double inverse = 1 / Math.Sqrt(variance + Epsilon);
-            for (int j = 0; j < d; j++) y[i, j] = (x[i, j] - mean) * inverse * Weight[j] + Bias[j];
+            for (int j = 0; j < d; j++) output[j * n + i] = (input[j * n + i] - mean) * inverse * Weight[j] + Bias[j];
         }
+        var y = Matrix<double>.Build.Dense(n, d, output);
         return y;
     }
 

@@ -162,7 +162,7 @@ public sealed class MultiHeadAttention
         var concatenated = Matrix<double>.Build.Dense(q.RowCount, ModelWidth);
         for (int h = 0; h < Heads; h++)
         {
-            var head = Attention.ScaledDotProduct(
+            var head = Head(
                 q.SubMatrix(0, q.RowCount, h * dk, dk),
                 k.SubMatrix(0, k.RowCount, h * dk, dk),
                 v.SubMatrix(0, v.RowCount, h * dk, dk),
@@ -173,6 +173,22 @@ public sealed class MultiHeadAttention
             masked[h] = head.MaskedScores;
         }
         return new MultiHeadAttentionResult(OutputProjection.Forward(concatenated), weights, scores, masked, mask);
+    }
+
+    /// <summary>
+    /// One head: exactly <see cref="Attention.ScaledDotProduct"/> (a test holds them equal), with its two
+    /// products done by <see cref="MatrixKernels"/>, because a cached decoding step's 1 × d_k by d_k × t
+    /// product is far too small for MathNet's provider to pay off.
+    /// </summary>
+    private static AttentionResult Head(
+        Matrix<double> q, Matrix<double> k, Matrix<double> v, Matrix<double>? mask, FullyMaskedRowPolicy policy)
+    {
+        var scores = MatrixKernels.MultiplyTransposed(q, k);
+        double scale = Math.Sqrt(q.ColumnCount);
+        scores.MapInplace(s => s / scale);
+        var masked = mask is null ? scores : scores + mask;
+        var weights = Softmax.Rows(masked, policy);
+        return new AttentionResult(MatrixKernels.MultiplyTransposed(weights, v.Transpose()), weights, scores, masked);
     }
 
     /// <summary>
