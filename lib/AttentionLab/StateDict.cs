@@ -185,17 +185,6 @@ internal sealed class StateDictReader
 
     public Vector<double> Vector(string name, int length) => Take(name, [length]).ToVector();
 
-    /// <summary>Reads a 2-D tensor whose row count is for the caller to decide (e.g. a vocabulary size).</summary>
-    public StateTensor Any2D(string name)
-    {
-        var t = Get(name, "(rows, columns)");
-        if (t.Shape.Length != 2)
-            throw new ArgumentException(
-                $"state_dict tensor '{Prefix + name}' has the wrong shape: expected a 2-D tensor, actual {t.ShapeText}.", "stateDict");
-        _used.Add(Prefix + name);
-        return t;
-    }
-
     private StateTensor Take(string name, int[] shape)
     {
         var expected = $"({string.Join(", ", shape)})";
