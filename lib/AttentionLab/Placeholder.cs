@@ -1,1 +1,0 @@
-namespace AttentionLab; internal static class Placeholder {}
