@@ -199,7 +199,7 @@ public static class Plot
     {
         ArgumentNullException.ThrowIfNull(series);
         int n = series.Length == 0 ? 0 : series.Max(s => s.y?.Count ?? 0);
-        return Lines(title, xTitle, yTitle, Enumerable.Range(1, n).Select(i => (double)i).ToArray(), series);
+        return Curves(title, xTitle, yTitle, Enumerable.Range(1, n).Select(i => (double)i).ToArray(), series, log: false, wholeSteps: n <= 12);
     }
 
     /// <summary>Curves on one chart against the given x values.</summary>
@@ -264,7 +264,7 @@ public static class Plot
         return Assemble(panel.Traces, layout);
     }
 
-    private static GenericChart Curves(string title, string xTitle, string yTitle, IReadOnlyList<double> x, (IReadOnlyList<double> y, string name)[] series, bool log)
+    private static GenericChart Curves(string title, string xTitle, string yTitle, IReadOnlyList<double> x, (IReadOnlyList<double> y, string name)[] series, bool log, bool wholeSteps = false)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(series);
@@ -287,6 +287,7 @@ public static class Plot
         var layout = BaseLayout(title, new Margin(80, 30, 70, 60), 620, 380);
         layout["showlegend"] = true;
         layout["xaxis"] = CurveAxis(xTitle, log);
+        if (wholeSteps) ((Dictionary<string, object?>)layout["xaxis"]!)["dtick"] = 1; // steps 1, 2, 3: no 1.5 tick
         layout["yaxis"] = CurveAxis(yTitle, log);
         return Assemble(traces, layout);
     }
@@ -351,7 +352,9 @@ public static class Plot
         var layout = new Layout();
         foreach (var (key, value) in properties) layout.SetProperty(key, value);
         var chart = GenericChart.ofTraceObjects(true, traces.ToList());
-        return GenericChart.addLayout(layout, chart);
+        // Plotly.NET leaves the page's charset empty; −∞ and → need UTF-8 in a standalone HTML file.
+        var utf8 = DisplayOptions.setDocumentCharset("utf-8").Invoke(new DisplayOptions());
+        return GenericChart.addDisplayOptions(utf8, GenericChart.addLayout(layout, chart));
     }
 
     private static bool IsMask(Matrix<double> m) =>
