@@ -79,7 +79,16 @@ public sealed class NotebookFile
 
         // The Documents API knows the kernel of each cell (polyglot metadata, language info) and
         // exposes cell metadata, but it reads raw cells as code: the cell type comes from the JSON.
-        var document = Jupyter.Notebook.Parse(json, KernelInfos());
+        InteractiveDocument document;
+        try
+        {
+            document = Jupyter.Notebook.Parse(json, KernelInfos());
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or NullReferenceException)
+        {
+            throw new InvalidDataException($"{path}: .NET Interactive cannot read this notebook ({e.Message}).", e);
+        }
+
         if (document.Elements.Count != rawCells.Count)
         {
             throw new InvalidDataException(

@@ -8,6 +8,9 @@ namespace Notebooks.Tests;
 /// Runs a notebook through the real engine: the dotnet-repl local tool (the kernel VS Code and Jupyter
 /// use), with <c>--run X.ipynb --exit-after-run --output-path out.ipynb --working-dir notebooks/</c>.
 /// dotnet-repl runs every cell even after a failure and exits 2 when any cell failed.
+/// dotnet-repl 0.3.259 leaves the kernel in the directory it was started from whatever
+/// <c>--working-dir</c> says, so the process itself starts in the notebooks folder: relative paths in
+/// cells resolve as in VS Code, and the tool manifest is still found from there.
 /// </summary>
 internal static class DotnetRepl
 {
@@ -36,8 +39,7 @@ internal static class DotnetRepl
         var output = Path.Combine(outputFolder, Path.GetFileName(notebookPath));
         var start = new ProcessStartInfo("dotnet")
         {
-            // The tool manifest (.config/dotnet-tools.json) is found from the repository root.
-            WorkingDirectory = Repository.Root,
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             ArgumentList =
