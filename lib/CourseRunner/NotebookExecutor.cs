@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
-using Microsoft.DotNet.Interactive.CSharp;
 using Microsoft.DotNet.Interactive.Events;
 
 namespace CourseRunner;
@@ -19,6 +18,7 @@ namespace CourseRunner;
 /// </remarks>
 public sealed class NotebookExecutor
 {
+    private const string CSharpKernelName = NotebookFile.DefaultKernelName;
     private static readonly SemaphoreSlim OneNotebookAtATime = new(1, 1);
     private static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(5);
 
@@ -193,8 +193,6 @@ public sealed class NotebookExecutor
 
         await Task.WhenAny(Task.Run(kernel.Dispose), Task.Delay(StopGracePeriod));
     }
-
-    private const string CSharpKernelName = "csharp";
 
     private static bool IsCSharp(string kernelName) =>
         kernelName is CSharpKernelName or "C#" or "c#";
