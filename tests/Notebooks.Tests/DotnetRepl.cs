@@ -36,6 +36,7 @@ internal static class DotnetRepl
     /// <summary>Runs <paramref name="notebookPath"/> with the notebooks folder as working directory.</summary>
     public static async Task<Result> RunAsync(string notebookPath, string workingDirectory, string outputFolder)
     {
+        await ToolsRestored.Value;
         var output = Path.Combine(outputFolder, Path.GetFileName(notebookPath));
         var start = new ProcessStartInfo("dotnet")
         {
@@ -65,6 +66,27 @@ internal static class DotnetRepl
         }
 
         return new Result(process.ExitCode, await stdout, await stderr, output, clock.Elapsed);
+    }
+
+    // `dotnet test` is the whole test command on a fresh clone, so the local tools are restored
+    // here, once per test run, rather than left as a setup step to remember.
+    private static readonly Lazy<Task> ToolsRestored = new(RestoreToolsAsync);
+
+    private static async Task RestoreToolsAsync()
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Repository.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            ArgumentList = { "tool", "restore" },
+        };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"`dotnet tool restore` failed with exit code {process.ExitCode}:\n{await stdout}\n{await stderr}");
     }
 
     private static string CellErrors(string executedNotebook)
