@@ -9,7 +9,10 @@ namespace CourseRunner;
 /// and what it teaches (the bullets after "In this notebook you will learn", else its first paragraph).
 /// </summary>
 /// <param name="Number">The number at the start of the file name ("01-..." gives "01"), or "" when none.</param>
-/// <param name="Title">The text of the first Markdown heading, or the file name when there is none.</param>
+/// <param name="Title">
+/// The text of the first Markdown heading, without a leading lesson number ("01 · Attention scores" gives
+/// "Attention scores": the book shows the number beside it), or the file name when there is no heading.
+/// </param>
 /// <param name="BulletsHtml">The learning goals as inline HTML, one per bullet; empty when the lesson has none.</param>
 /// <param name="SummaryHtml">The first paragraph after the title as inline HTML, or "" when there is none.</param>
 public sealed partial record LessonSummary(string Number, string Title, IReadOnlyList<string> BulletsHtml, string SummaryHtml)
@@ -54,11 +57,26 @@ public sealed partial record LessonSummary(string Number, string Title, IReadOnl
             }
         }
 
-        return new LessonSummary(number, title ?? notebook.Name, bullets, firstParagraph ?? "");
+        return new LessonSummary(number, WithoutNumber(title, number) ?? notebook.Name, bullets, firstParagraph ?? "");
+    }
+
+    private static string? WithoutNumber(string? title, string number)
+    {
+        if (title is null || number.Length == 0 || TitleNumber().Match(title) is not { Success: true } m
+                          || m.Groups[1].Value.TrimStart('0') != number.TrimStart('0') || m.Length == title.Length)
+        {
+            return title;
+        }
+
+        return title[m.Length..];
     }
 
     [GeneratedRegex(@"^(\d+)[-_ ]")]
     private static partial Regex LeadingNumber();
+
+    /// <summary>"01 · ", "1. ", "01: ", "01 - " at the start of a heading.</summary>
+    [GeneratedRegex(@"^(\d+)\s*[·.:)\-–—]\s*")]
+    private static partial Regex TitleNumber();
 
     [GeneratedRegex(@"^\s*([-*+]|\d+[.)])\s+")]
     private static partial Regex ListMarker();

@@ -1,0 +1,177 @@
+using System.Diagnostics;
+
+namespace Book.Tests;
+
+/// <summary>
+/// What every browser test shares, made once per test run: the book of every lesson under notebooks/,
+/// a second small book whose notebook uses markup as a token (<see cref="LearnerTextNotebook"/>), both
+/// written by CourseRunner in this process, and one headless Chromium driven by Playwright.
+/// A failing notebook does not stop the fixture (the book is written anyway; the tests report it), and
+/// neither does a missing browser: the tests that need it fail with the reason.
+/// </summary>
+public sealed class BookFixture : IAsyncLifetime
+{
+    /// <summary>Debian's Chromium (apt-get install chromium); Playwright's own browser download is never used.</summary>
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    /// <summary>Generous: two shared cores, a cold Chromium and large pages.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run",
+    ];
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private string? _browserError;
+
+    public string LessonBookFolder { get; } = Path.Combine(Repository.TestBookFolder, "lessons");
+
+    public string LearnerTextBookFolder { get; } = Path.Combine(Repository.TestBookFolder, "learner-text", "book");
+
+    public CourseReport Lessons { get; private set; } = null!;
+
+    public CourseReport LearnerText { get; private set; } = null!;
+
+    /// <summary>How long writing the books and starting the browser took (in the test output).</summary>
+    public string Timings { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        if (Directory.Exists(Repository.TestBookFolder))
+        {
+            Directory.Delete(Repository.TestBookFolder, recursive: true);
+        }
+
+        Lessons = await CourseRun.RunAsync(Book.Tests.Lessons.Paths, LessonBookFolder);
+        var lessons = clock.Elapsed;
+
+        var notebook = LearnerTextNotebook.Write(Path.Combine(Repository.TestBookFolder, "learner-text", "notebooks"));
+        LearnerText = await CourseRun.RunAsync([notebook], LearnerTextBookFolder);
+        var learnerText = clock.Elapsed - lessons;
+
+        await LaunchBrowserAsync();
+        Timings = $"lesson book {lessons.TotalSeconds:0.0} s, learner-text book {learnerText.TotalSeconds:0.0} s, "
+                  + $"browser {(clock.Elapsed - lessons - learnerText).TotalSeconds:0.0} s";
+    }
+
+    private async Task LaunchBrowserAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            _browserError = $"Chromium is not installed at {ChromiumPath}; the book's browser tests need it. "
+                            + "Install it with: apt-get install chromium   (as root; .ci/run does this on CI).";
+            return;
+        }
+
+        try
+        {
+            // No "playwright install": ExecutablePath points at Debian's Chromium, and the Node driver
+            // comes with the package (bin/.playwright).
+            _playwright = await Playwright.CreateAsync();
+            _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = ChromiumPath,
+                Headless = true,
+                Args = ChromiumArgs,
+                Timeout = (float)Timeout.TotalMilliseconds,
+            });
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException or InvalidOperationException)
+        {
+            _browserError = $"Headless Chromium ({ChromiumPath}) could not be started through Playwright: {e.Message}";
+        }
+    }
+
+    /// <summary>A fresh page (its own context, 1280×900) that records console errors, page errors, requests and dialogs.</summary>
+    public async Task<BrowserPage> NewPageAsync()
+    {
+        if (_browser is null)
+        {
+            Assert.Fail(_browserError ?? "The browser was not started.");
+        }
+
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        });
+        context.SetDefaultTimeout((float)Timeout.TotalMilliseconds);
+        context.SetDefaultNavigationTimeout((float)Timeout.TotalMilliseconds);
+        return new BrowserPage(context, await context.NewPageAsync());
+    }
+
+    /// <summary>The file:// address of a page of the lesson book.</summary>
+    public string LessonUrl(string page) => new Uri(Path.Combine(LessonBookFolder, page)).AbsoluteUri;
+
+    /// <summary>The lesson's run, by name ("02-padding-mask").</summary>
+    public NotebookRun RunOf(string lesson) => Lessons.Runs.Single(r => r.Notebook.Name == lesson);
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+}
+
+/// <summary>A page and what it did: console errors, uncaught errors, every request, every dialog.</summary>
+public sealed class BrowserPage : IAsyncDisposable
+{
+    private readonly IBrowserContext _context;
+
+    public BrowserPage(IBrowserContext context, IPage page)
+    {
+        _context = context;
+        Page = page;
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                Errors.Add($"console error: {message.Text} ({message.Location})");
+            }
+        };
+        page.PageError += (_, error) => Errors.Add($"page error: {error}");
+        page.Request += (_, request) => Requests.Add(request.Url);
+        page.Dialog += async (_, dialog) =>
+        {
+            Dialogs.Add($"{dialog.Type}: {dialog.Message}");
+            await dialog.DismissAsync();
+        };
+    }
+
+    public IPage Page { get; }
+
+    public List<string> Errors { get; } = [];
+
+    public List<string> Requests { get; } = [];
+
+    public List<string> Dialogs { get; } = [];
+
+    /// <summary>Requests to anything but a local file (or an inline about:/data:/blob: address).</summary>
+    public IEnumerable<string> RequestsOffTheMachine =>
+        Requests.Where(url => !(url.StartsWith("file://", StringComparison.Ordinal)
+                                || url.StartsWith("about:", StringComparison.Ordinal)
+                                || url.StartsWith("data:", StringComparison.Ordinal)
+                                || url.StartsWith("blob:", StringComparison.Ordinal)));
+
+    public async Task GotoAsync(string url)
+    {
+        var response = await Page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        Assert.True(response is null || response.Ok, $"{url} did not load: {response?.Status}");
+    }
+
+    public async ValueTask DisposeAsync() => await _context.CloseAsync();
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BookCollection : ICollectionFixture<BookFixture>
+{
+    /// <summary>Every test of the book shares one fixture and runs one after another.</summary>
+    public const string Name = "The book in a browser";
+}
