@@ -66,7 +66,15 @@ public static class Plot
     /// is drawn as a mask.
     /// </summary>
     public static GenericChart Side(string title, IReadOnlyList<string> rows, IReadOnlyList<string> cols,
-        params (Matrix<double> m, string title)[] panels)
+        params (Matrix<double> m, string title)[] panels) =>
+        Side(title, rows, cols, "key", "query", panels);
+
+    /// <summary>
+    /// Matrices side by side with their own axis titles, for matrices that are not query × key
+    /// (e.g. positions × vocabulary logits, or tokens × model width).
+    /// </summary>
+    public static GenericChart Side(string title, IReadOnlyList<string> rows, IReadOnlyList<string> cols,
+        string xTitle, string yTitle, params (Matrix<double> m, string title)[] panels)
     {
         ArgumentNullException.ThrowIfNull(panels);
         if (panels.Length == 0) throw new ArgumentException("Expected at least one panel, got 0.", nameof(panels));
@@ -98,8 +106,8 @@ public static class Plot
             shapes.AddRange(panel.Shapes);
             annotations.AddRange(panel.Annotations);
             annotations.Add(PanelTitle(panelTitle, (left + right) / 2));
-            layout[k == 0 ? "xaxis" : $"xaxis{k + 1}"] = Axis(cols, c, k == 0 ? "key" : "", reversed: false, anchor: ya, domain: [left, right], cell);
-            layout[k == 0 ? "yaxis" : $"yaxis{k + 1}"] = Axis(rows, r, k == 0 ? "query" : "", reversed: true, anchor: xa, domain: [0, 1], cell);
+            layout[k == 0 ? "xaxis" : $"xaxis{k + 1}"] = Axis(cols, c, k == 0 ? xTitle : "", reversed: false, anchor: ya, domain: [left, right], cell);
+            layout[k == 0 ? "yaxis" : $"yaxis{k + 1}"] = Axis(rows, r, k == 0 ? yTitle : "", reversed: true, anchor: xa, domain: [0, 1], cell);
         }
         layout["shapes"] = shapes;
         layout["annotations"] = annotations;
@@ -121,7 +129,8 @@ public static class Plot
     /// </summary>
     public static GenericChart Steps(
         IReadOnlyList<(Matrix<double> m, IReadOnlyList<string> rows, IReadOnlyList<string> cols, string label)> steps,
-        string title = "", string? colorScale = DefaultColorScale, double? zmin = null, double? zmax = null)
+        string title = "", string? colorScale = DefaultColorScale, double? zmin = null, double? zmax = null,
+        string xTitle = "key", string yTitle = "query")
     {
         ArgumentNullException.ThrowIfNull(steps);
         if (steps.Count == 0) throw new ArgumentException("Expected at least one step, got 0.", nameof(steps));
@@ -164,8 +173,8 @@ public static class Plot
             });
         }
         // Fixed axes the size of the largest step: the matrix grows from the top-left corner.
-        layout["xaxis"] = Axis(steps[0].cols, c, "key", reversed: false, anchor: "y", domain: null, cell);
-        layout["yaxis"] = Axis(steps[0].rows, r, "query", reversed: true, anchor: "x", domain: null, cell);
+        layout["xaxis"] = Axis(steps[0].cols, c, xTitle, reversed: false, anchor: "y", domain: null, cell);
+        layout["yaxis"] = Axis(steps[0].rows, r, yTitle, reversed: true, anchor: "x", domain: null, cell);
         layout["shapes"] = stepLayouts[0]["shapes"];
         layout["annotations"] = stepLayouts[0]["annotations"];
         layout["sliders"] = new[]

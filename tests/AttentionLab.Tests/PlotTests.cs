@@ -171,6 +171,19 @@ public class PlotTests
     }
 
     [Fact]
+    public void Axis_titles_say_query_and_key_unless_told_otherwise()
+    {
+        string Title(JsonElement layout, string axis) => layout.GetProperty(axis).GetProperty("title").GetProperty("text").GetString()!;
+        var scores = Scores(2, 3);
+        var standard = Figure(Plot.Side("t", ["a", "b"], ["x", "y", "z"], (scores, "s"))).GetProperty("layout");
+        Assert.Equal(("key", "query"), (Title(standard, "xaxis"), Title(standard, "yaxis")));
+        var logits = Figure(Plot.Side("t", ["a", "b"], ["x", "y", "z"], "vocabulary", "position", (scores, "s"))).GetProperty("layout");
+        Assert.Equal(("vocabulary", "position"), (Title(logits, "xaxis"), Title(logits, "yaxis")));
+        var steps = Figure(Plot.Steps([(scores, ["a", "b"], ["x", "y", "z"], "step 0")], xTitle: "component", yTitle: "position")).GetProperty("layout");
+        Assert.Equal(("component", "position"), (Title(steps, "xaxis"), Title(steps, "yaxis")));
+    }
+
+    [Fact]
     public void Steps_slider_has_one_step_per_matrix_and_each_step_brings_its_own_crosses()
     {
         var steps = Enumerable.Range(0, 4)
