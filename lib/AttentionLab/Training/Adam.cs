@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AttentionLab;
 
 /// <summary>
@@ -55,6 +57,7 @@ public sealed class Adam
     }
 
     /// <summary>One update of every parameter from its gradient (the gradients are read, not cleared).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Step(Gradients gradients)
     {
         ArgumentNullException.ThrowIfNull(gradients);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionLab;
@@ -27,6 +28,7 @@ public static class CrossEntropyGradient
     /// For flat logits (rows × classes): writes scale · (softmax − one-hot) into gradient for every row whose
     /// target is not ignored and returns the summed (not averaged) loss of those rows.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double Accumulate(double[] logits, int rows, int classes, int[] targets, double scale, double[] gradient, int ignoreIndex = Vocabulary.Pad)
     {
         double total = 0;

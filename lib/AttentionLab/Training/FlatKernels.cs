@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace AttentionLab;
 
@@ -6,11 +7,13 @@ namespace AttentionLab;
 /// The three matrix products training needs, on flat row-major arrays. The matrices of the tiny model
 /// are a few dozen rows wide, where MathNet's general provider spends more time setting up than
 /// computing; these loops walk contiguous rows with SIMD (System.Numerics.Vector) and allocate nothing
-/// but their result.
+/// but their result. They are compiled fully optimised at once (AggressiveOptimization): a notebook's
+/// training run is over in seconds, too soon for the JIT's tiers to catch up.
 /// </summary>
 internal static class FlatKernels
 {
     /// <summary>Σ a[i]·b[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         int n = a.Length, w = Vector<double>.Count, i = 0;
@@ -23,6 +26,7 @@ internal static class FlatKernels
     }
 
     /// <summary>y += alpha · x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddScaled(double alpha, ReadOnlySpan<double> x, Span<double> y)
     {
         int n = x.Length, w = Vector<double>.Count, i = 0;
@@ -34,6 +38,7 @@ internal static class FlatKernels
 
     /// <summary>C = A · Bᵀ with A n × k and B m × k: C[i, j] = row i of A · row j of B (n × m).</summary>
     /// <remarks>B starts at bOffset in its array, so a block of rows of a stacked weight can be used in place.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] MultiplyTransposed(double[] a, double[] b, int n, int k, int m, int bOffset = 0)
     {
         var c = new double[n * m];
@@ -46,6 +51,7 @@ internal static class FlatKernels
     }
 
     /// <summary>C = A · B with A n × k and B k × m: row i of C is Σ_p A[i, p] · row p of B (n × m); B starts at bOffset; with addTo, C is added into it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] Multiply(double[] a, double[] b, int n, int k, int m, int bOffset = 0, double[]? addTo = null)
     {
         var c = addTo ?? new double[n * m];
@@ -62,6 +68,7 @@ internal static class FlatKernels
     }
 
     /// <summary>C += Aᵀ · B with A n × k and B n × m (C is k × m, from cOffset): row p of C gains Σ_i A[i, p] · row i of B.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddTransposedMultiply(double[] a, double[] b, int n, int k, int m, double[] c, int cOffset = 0)
     {
         for (int i = 0; i < n; i++)
@@ -76,6 +83,7 @@ internal static class FlatKernels
     }
 
     /// <summary>Columns [from, from + width) of an n × stride matrix, as a contiguous n × width copy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] Columns(double[] x, int n, int stride, int from, int width)
     {
         var y = new double[n * width];
@@ -84,6 +92,7 @@ internal static class FlatKernels
     }
 
     /// <summary>Adds an n × width block into columns [from, from + width) of an n × stride matrix.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddColumns(double[] block, int n, int width, double[] into, int stride, int from)
     {
         for (int i = 0; i < n; i++)
@@ -91,6 +100,7 @@ internal static class FlatKernels
     }
 
     /// <summary>x + y, element by element, as a new array.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] Sum(double[] x, double[] y)
     {
         var z = new double[x.Length];
@@ -99,6 +109,7 @@ internal static class FlatKernels
     }
 
     /// <summary>A flat row-major copy of a matrix.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] FromMatrix(MathNet.Numerics.LinearAlgebra.Matrix<double> m)
     {
         var data = new double[m.RowCount * m.ColumnCount];

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AttentionLab;
 
 /// <summary>
@@ -19,6 +21,7 @@ public sealed class Parameter
     public int Count => Value.Length;
 
     /// <summary>A parameter with the given name, shape and values (which it keeps, not copies).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Parameter(string name, int[] shape, double[] value)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -79,6 +82,7 @@ public sealed class Gradients
     }
 
     /// <summary>Adds another set of gradients for the same parameters, e.g. one thread's share of a batch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(Gradients other)
     {
         ArgumentNullException.ThrowIfNull(other);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AttentionLab;
 
 /// <summary>
@@ -60,6 +62,7 @@ public sealed class TrainableAttention
     /// Attends from the nq rows of query to the nk rows of keyValue (the same array for self-attention).
     /// mask is additive, nq × nk flat (0 = visible, −∞ = hidden), or null.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double[] Output, Cache Cache) Forward(double[] query, int nq, double[] keyValue, int nk, double[]? mask)
     {
         int d = ModelWidth, dk = HeadWidth;
@@ -91,6 +94,7 @@ public sealed class TrainableAttention
     }
 
     /// <summary>Adds every weight's gradient and returns ∂L/∂query and ∂L/∂keyValue (add the two for self-attention).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double[] Query, double[] KeyValue) Backward(Cache cache, double[] dy, Gradients gradients)
     {
         int d = ModelWidth, dk = HeadWidth, nq = cache.Queries, nk = cache.Keys;
@@ -130,6 +134,7 @@ public sealed class TrainableAttention
     }
 
     // part 0, 1, 2 = the rows of [W_q; W_k; W_v] (and of the bias) that make Q, K or V.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double[] Project(double[] x, int n, double[] w, double[] b, int part)
     {
         int d = ModelWidth;
@@ -139,6 +144,7 @@ public sealed class TrainableAttention
         return y;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double[] ProjectBackward(double[] x, int n, double[] dy, int part, Gradients gradients)
     {
         int d = ModelWidth;
@@ -150,6 +156,7 @@ public sealed class TrainableAttention
     }
 
     /// <summary>Softmax of each row in place, the maximum subtracted first; a fully masked row is an error, never NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void SoftmaxRows(double[] s, int rows, int columns)
     {
         for (int i = 0; i < rows; i++)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AttentionLab;
 
 /// <summary>
@@ -64,6 +66,7 @@ public sealed class TrainableDecoderLayer
     }
 
     /// <summary>Adds every weight's gradient; returns ∂L/∂x and this layer's share of ∂L/∂memory.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double[] Input, double[] Memory) Backward(Cache cache, double[] dy, Gradients gradients)
     {
         var dResidual3 = Norm3.Backward(cache.Norm3, dy, gradients);

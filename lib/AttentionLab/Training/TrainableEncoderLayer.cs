@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AttentionLab;
 
 /// <summary>
@@ -48,6 +50,7 @@ public sealed class TrainableEncoderLayer
     }
 
     /// <summary>Adds every weight's gradient and returns ∂L/∂x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double[] Backward(Cache cache, double[] dy, Gradients gradients)
     {
         var dResidual2 = Norm2.Backward(cache.Norm2, dy, gradients);

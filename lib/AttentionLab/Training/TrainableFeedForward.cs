@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AttentionLab;
 
 /// <summary>
@@ -27,6 +29,7 @@ public sealed class TrainableFeedForward
     public sealed record Cache(double[] Input, double[] Hidden, int Rows);
 
     /// <summary>Applies the block to the n rows of x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double[] Output, Cache Cache) Forward(double[] x, int n)
     {
         var hidden = Linear1.Forward(x, n);
@@ -35,6 +38,7 @@ public sealed class TrainableFeedForward
     }
 
     /// <summary>Adds the four gradients and returns ∂L/∂x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double[] Backward(Cache cache, double[] dy, Gradients gradients)
     {
         var dHidden = Linear2.Backward(cache.Hidden, dy, cache.Rows, gradients);

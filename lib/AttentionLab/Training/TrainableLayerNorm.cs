@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AttentionLab;
 
 /// <summary>
@@ -36,6 +38,7 @@ public sealed class TrainableLayerNorm
     public sealed record Cache(double[] Normalised, double[] InverseDeviation, int Rows);
 
     /// <summary>Normalises the n rows of x (n × width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double[] Output, Cache Cache) Forward(double[] x, int n)
     {
         int d = Width;
@@ -64,6 +67,7 @@ public sealed class TrainableLayerNorm
     }
 
     /// <summary>Adds ∂L/∂γ and ∂L/∂β into gradients and returns ∂L/∂x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double[] Backward(Cache cache, double[] dy, Gradients gradients)
     {
         int n = cache.Rows, d = Width;

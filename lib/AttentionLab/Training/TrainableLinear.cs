@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AttentionLab;
 
 /// <summary>
@@ -32,6 +34,7 @@ public sealed class TrainableLinear
     public IEnumerable<Parameter> Parameters => [Weight, Bias];
 
     /// <summary>y = x Wᵀ + b for the n rows of x (n × in): n × out.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double[] Forward(double[] x, int n)
     {
         var y = FlatKernels.MultiplyTransposed(x, Weight.Value, n, InFeatures, OutFeatures);
@@ -42,6 +45,7 @@ public sealed class TrainableLinear
     }
 
     /// <summary>Adds ∂L/∂W and ∂L/∂b into gradients and returns ∂L/∂x; x is the input Forward was given.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double[] Backward(double[] x, double[] dy, int n, Gradients gradients)
     {
         FlatKernels.AddTransposedMultiply(dy, x, n, OutFeatures, InFeatures, gradients[Weight]);

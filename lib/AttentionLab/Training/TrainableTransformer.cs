@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionLab;
@@ -117,6 +118,7 @@ public sealed class TrainableTransformer
         return pass;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ForwardPass Encode(IReadOnlyList<int> sourceIds)
     {
         var source = CheckIds(sourceIds, Config.SourceVocabularySize, nameof(sourceIds));
@@ -130,6 +132,7 @@ public sealed class TrainableTransformer
         return new ForwardPass { SourceIds = source, Encoder = caches, EncoderNorm = norm, Memory = memory };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Decode(ForwardPass pass, IReadOnlyList<int> decoderInputIds, bool causal)
     {
         var input = CheckIds(decoderInputIds, Config.TargetVocabularySize, nameof(decoderInputIds));
@@ -163,6 +166,7 @@ public sealed class TrainableTransformer
         Backward(pass, FlatKernels.FromMatrix(dLogits), gradients);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Backward(ForwardPass pass, double[] dLogits, Gradients gradients)
     {
         int d = Config.ModelWidth, t = pass.TargetLength, s = pass.SourceLength;
@@ -202,6 +206,7 @@ public sealed class TrainableTransformer
     /// chosen so far through the causally masked decoder and take the arg-max of the last row, until
     /// &lt;/s&gt; or maxLength tokens. At inference there is no future to read, so the causal mask is always on.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int[] GreedyDecode(IReadOnlyList<int> sourceIds, int maxLength)
     {
         if (maxLength < 1 || maxLength > Config.MaxLength)
@@ -226,6 +231,7 @@ public sealed class TrainableTransformer
     /// The additive mask, queries × keys flat: −∞ where key j is PAD, or (causal) where j &gt; i, else 0;
     /// null when nothing is hidden.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double[]? AdditiveMask(int queries, int keys, bool causal, bool[] keyIsPad)
     {
         if (!causal && !keyIsPad.Any(p => p)) return null;
@@ -237,6 +243,7 @@ public sealed class TrainableTransformer
     }
 
     // Embedding row + position, one row per token.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double[] Embed(Parameter table, int[] ids)
     {
         int d = Config.ModelWidth;
@@ -247,6 +254,7 @@ public sealed class TrainableTransformer
     }
 
     // The gradient of an embedding row is the sum of the gradients of the positions that looked it up; positions are fixed.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EmbedBackward(Parameter table, int[] ids, double[] dx, Gradients gradients)
     {
         int d = Config.ModelWidth;
@@ -255,6 +263,7 @@ public sealed class TrainableTransformer
             for (int j = 0; j < d; j++) g[ids[i] * d + j] += dx[i * d + j];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[] CheckIds(IReadOnlyList<int> ids, int vocabularySize, string name)
     {
         ArgumentNullException.ThrowIfNull(ids, name);

@@ -124,6 +124,27 @@ public static class Trainer
         return (loss, workers.Total);
     }
 
+    /// <summary>
+    /// The mean teacher-forcing loss over the examples (every non-PAD target counted), forward passes only;
+    /// causal chooses the decoder's mask, e.g. to put the causal mask back on a model trained without it.
+    /// </summary>
+    public static double Loss(TrainableTransformer model, IReadOnlyList<SequencePair> pairs, bool causal = true)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(pairs);
+        if (pairs.Count == 0) throw new ArgumentException("pairs is empty: expected at least one example, actual 0.", nameof(pairs));
+        var losses = new double[pairs.Count];
+        var counts = new int[pairs.Count];
+        Parallel.For(0, pairs.Count, i =>
+        {
+            var shifted = TeacherForcing.Shift(pairs[i].Target, pairs[i].Target.Length + 1);
+            var pass = model.Forward(pairs[i].Source, shifted.DecoderInput, causal);
+            losses[i] = CrossEntropy.PerPosition(pass.Logits, shifted.Targets).Sum();
+            counts[i] = shifted.Targets.Count(t => t != Vocabulary.Pad);
+        });
+        return losses.Sum() / counts.Sum();
+    }
+
     /// <summary>The fraction of examples whose greedy decoding is exactly the target followed by &lt;/s&gt;.</summary>
     public static double ExactMatch(TrainableTransformer model, IReadOnlyList<SequencePair> pairs)
     {
