@@ -39,6 +39,16 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Loss_of_a_set_is_the_batch_loss_and_depends_on_the_mask()
+    {
+        var model = new TrainableTransformer(Config, seed: 3);
+        SequencePair[] pairs = [Reverse(4, 5, 6, 7), Reverse(8), Reverse(9, 10)];
+        var (batchLoss, _) = Trainer.LossAndGradients(model, TrainingBatch.Pad(pairs));
+        Assert.Equal(batchLoss, Trainer.Loss(model, pairs), 12);
+        Assert.NotEqual(Trainer.Loss(model, pairs, causal: true), Trainer.Loss(model, pairs, causal: false));
+    }
+
+    [Fact]
     public void The_same_seed_and_thread_count_train_the_same_model()
     {
         var data = Data(64, 1);
