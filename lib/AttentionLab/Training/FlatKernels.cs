@@ -109,7 +109,6 @@ internal static class FlatKernels
     }
 
     /// <summary>A flat row-major copy of a matrix.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] FromMatrix(MathNet.Numerics.LinearAlgebra.Matrix<double> m)
     {
         var data = new double[m.RowCount * m.ColumnCount];

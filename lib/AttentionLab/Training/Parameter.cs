@@ -21,7 +21,6 @@ public sealed class Parameter
     public int Count => Value.Length;
 
     /// <summary>A parameter with the given name, shape and values (which it keeps, not copies).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Parameter(string name, int[] shape, double[] value)
     {
         ArgumentNullException.ThrowIfNull(name);

@@ -118,7 +118,6 @@ public sealed class TrainableTransformer
         return pass;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ForwardPass Encode(IReadOnlyList<int> sourceIds)
     {
         var source = CheckIds(sourceIds, Config.SourceVocabularySize, nameof(sourceIds));
@@ -132,7 +131,6 @@ public sealed class TrainableTransformer
         return new ForwardPass { SourceIds = source, Encoder = caches, EncoderNorm = norm, Memory = memory };
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Decode(ForwardPass pass, IReadOnlyList<int> decoderInputIds, bool causal)
     {
         var input = CheckIds(decoderInputIds, Config.TargetVocabularySize, nameof(decoderInputIds));
@@ -206,7 +204,6 @@ public sealed class TrainableTransformer
     /// chosen so far through the causally masked decoder and take the arg-max of the last row, until
     /// &lt;/s&gt; or maxLength tokens. At inference there is no future to read, so the causal mask is always on.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int[] GreedyDecode(IReadOnlyList<int> sourceIds, int maxLength)
     {
         if (maxLength < 1 || maxLength > Config.MaxLength)
@@ -263,7 +260,6 @@ public sealed class TrainableTransformer
             for (int j = 0; j < d; j++) g[ids[i] * d + j] += dx[i * d + j];
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[] CheckIds(IReadOnlyList<int> ids, int vocabularySize, string name)
     {
         ArgumentNullException.ThrowIfNull(ids, name);
