@@ -1,0 +1,199 @@
+using System.Diagnostics;
+
+namespace AttentionLab;
+
+/// <summary>How to train (notebook 08). The defaults train notebook 08's reversal model.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Passes over the training set.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Examples per mini-batch (per optimiser step).</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Adam's learning rate at the start.</summary>
+    public double LearningRate { get; init; } = 2e-3;
+
+    /// <summary>Lower the learning rate linearly to 0 over the run (PyTorch's LambdaLR with 1 − step/total): calmer last epochs.</summary>
+    public bool DecayLearningRate { get; init; } = true;
+
+    /// <summary>Whether the decoder's self-attention uses the causal mask. false trains the model that reads the answer.</summary>
+    public bool Causal { get; init; } = true;
+
+    /// <summary>The seed of the shuffling, so that a run can be repeated exactly.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Report progress every this many steps; 0 = once per epoch.</summary>
+    public int ReportEvery { get; init; }
+
+    /// <summary>Stop as soon as a report's held-out exact-match accuracy reaches this (e.g. 0.99), or null to run every epoch.</summary>
+    public double? StopAtAccuracy { get; init; }
+
+    /// <summary>How many threads share each batch; 0 = one per processor.</summary>
+    public int Threads { get; init; }
+}
+
+/// <summary>One point of the training curve.</summary>
+/// <param name="Epoch">The epoch the step belongs to, from 1 (fractional between epoch ends: 1.5 = half-way through epoch 2).</param>
+/// <param name="Step">How many optimiser steps have been taken.</param>
+/// <param name="Loss">The mean training loss of the steps since the previous report.</param>
+/// <param name="HeldOutAccuracy">The exact-match accuracy of greedy decoding on the held-out set, if one was given.</param>
+/// <param name="Elapsed">Training time so far (evaluation excluded).</param>
+public sealed record TrainingProgress(double Epoch, int Step, double Loss, double? HeldOutAccuracy, TimeSpan Elapsed);
+
+/// <summary>What a training run did.</summary>
+/// <param name="History">Every report, in order.</param>
+/// <param name="Steps">How many optimiser steps were taken.</param>
+/// <param name="Elapsed">Training time (evaluation excluded).</param>
+/// <param name="ReachedAccuracy">When StopAtAccuracy was set and reached: the training time it took.</param>
+public sealed record TrainingResult(IReadOnlyList<TrainingProgress> History, int Steps, TimeSpan Elapsed, TimeSpan? ReachedAccuracy)
+{
+    /// <summary>Optimiser steps per second of training time.</summary>
+    public double StepsPerSecond => Steps / Elapsed.TotalSeconds;
+
+    /// <summary>The last report's training loss.</summary>
+    public double FinalLoss => History[^1].Loss;
+
+    /// <summary>The last report's held-out accuracy, if measured.</summary>
+    public double? FinalAccuracy => History[^1].HeldOutAccuracy;
+}
+
+/// <summary>
+/// The training loop of notebook 08: shuffle, cut into mini-batches, pad each batch, run teacher forcing
+/// forward and backward for every example (the batch split across threads, each with its own gradients),
+/// add the gradients up and take one Adam step per batch. The loss is the mean cross-entropy over every
+/// non-PAD target of the batch, as PyTorch's F.cross_entropy(…, ignore_index=PAD) over the flattened batch.
+/// </summary>
+public static class Trainer
+{
+    /// <summary>Trains the model in place; progress is called at every report (e.g. to plot the loss curve as it falls).</summary>
+    public static TrainingResult Train(
+        TrainableTransformer model, IReadOnlyList<SequencePair> train, TrainingOptions options,
+        IReadOnlyList<SequencePair>? heldOut = null, Action<TrainingProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(options);
+        if (train.Count == 0) throw new ArgumentException("train is empty: expected at least one example, actual 0.", nameof(train));
+        if (options.Epochs < 1) throw new ArgumentException($"options.Epochs must be at least 1: actual {options.Epochs}.", nameof(options));
+        if (options.BatchSize < 1) throw new ArgumentException($"options.BatchSize must be at least 1: actual {options.BatchSize}.", nameof(options));
+
+        int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
+        int totalSteps = stepsPerEpoch * options.Epochs;
+        int reportEvery = options.ReportEvery > 0 ? options.ReportEvery : stepsPerEpoch;
+        var adam = new Adam(model.Parameters, options.LearningRate);
+        var workers = new BatchWorkers(model, options.Threads);
+        var rng = new Random(options.Seed);
+        var order = Enumerable.Range(0, train.Count).ToArray();
+        var history = new List<TrainingProgress>();
+        var clock = new Stopwatch();
+        double lossSum = 0;
+        int lossCount = 0, step = 0;
+        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            rng.Shuffle(order);
+            for (int start = 0; start < order.Length; start += options.BatchSize)
+            {
+                clock.Start();
+                var batch = TrainingBatch.Pad(order.Skip(start).Take(options.BatchSize).Select(i => train[i]).ToArray());
+                if (options.DecayLearningRate) adam.LearningRate = options.LearningRate * (1 - (double)step / totalSteps);
+                lossSum += workers.LossAndGradients(batch, options.Causal);
+                adam.Step(workers.Total);
+                step++;
+                lossCount++;
+                clock.Stop();
+                if (step % reportEvery != 0 && step != totalSteps) continue;
+                double? accuracy = heldOut is null ? null : ExactMatch(model, heldOut);
+                var report = new TrainingProgress((double)step / stepsPerEpoch, step, lossSum / lossCount, accuracy, clock.Elapsed);
+                history.Add(report);
+                progress?.Invoke(report);
+                lossSum = 0;
+                lossCount = 0;
+                if (accuracy >= options.StopAtAccuracy)
+                    return new TrainingResult(history, step, clock.Elapsed, clock.Elapsed);
+            }
+        }
+        return new TrainingResult(history, step, clock.Elapsed, null);
+    }
+
+    /// <summary>The mean loss of one padded batch and its gradients, without changing the model.</summary>
+    public static (double Loss, Gradients Gradients) LossAndGradients(TrainableTransformer model, TrainingBatch batch, bool causal = true, int threads = 0)
+    {
+        var workers = new BatchWorkers(model, threads);
+        double loss = workers.LossAndGradients(batch, causal);
+        return (loss, workers.Total);
+    }
+
+    /// <summary>
+    /// The mean teacher-forcing loss over the examples (every non-PAD target counted), forward passes only;
+    /// causal chooses the decoder's mask, e.g. to put the causal mask back on a model trained without it.
+    /// </summary>
+    public static double Loss(TrainableTransformer model, IReadOnlyList<SequencePair> pairs, bool causal = true)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(pairs);
+        if (pairs.Count == 0) throw new ArgumentException("pairs is empty: expected at least one example, actual 0.", nameof(pairs));
+        var losses = new double[pairs.Count];
+        var counts = new int[pairs.Count];
+        Parallel.For(0, pairs.Count, i =>
+        {
+            var shifted = TeacherForcing.Shift(pairs[i].Target, pairs[i].Target.Length + 1);
+            var pass = model.Forward(pairs[i].Source, shifted.DecoderInput, causal);
+            losses[i] = CrossEntropy.PerPosition(pass.Logits, shifted.Targets).Sum();
+            counts[i] = shifted.Targets.Count(t => t != Vocabulary.Pad);
+        });
+        return losses.Sum() / counts.Sum();
+    }
+
+    /// <summary>The fraction of examples whose greedy decoding is exactly the target followed by &lt;/s&gt;.</summary>
+    public static double ExactMatch(TrainableTransformer model, IReadOnlyList<SequencePair> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(pairs);
+        if (pairs.Count == 0) throw new ArgumentException("pairs is empty: expected at least one example, actual 0.", nameof(pairs));
+        int correct = 0;
+        Parallel.For(0, pairs.Count, () => 0, (i, _, count) =>
+        {
+            var p = pairs[i];
+            var decoded = model.GreedyDecode(p.Source, Math.Min(model.Config.MaxLength, p.Target.Length + 1));
+            return decoded.SequenceEqual([.. p.Target, Vocabulary.End]) ? count + 1 : count;
+        }, count => Interlocked.Add(ref correct, count));
+        return (double)correct / pairs.Count;
+    }
+
+    /// <summary>
+    /// Splits each batch into one contiguous share per thread; every thread adds into its own gradients,
+    /// which are then summed in a fixed order, so the result does not depend on which thread finishes first.
+    /// </summary>
+    private sealed class BatchWorkers
+    {
+        private readonly TrainableTransformer _model;
+        private readonly Gradients[] _gradients;
+
+        public Gradients Total => _gradients[0];
+
+        public BatchWorkers(TrainableTransformer model, int threads)
+        {
+            _model = model;
+            int count = threads > 0 ? threads : Environment.ProcessorCount;
+            _gradients = Enumerable.Range(0, count).Select(_ => model.NewGradients()).ToArray();
+        }
+
+        public double LossAndGradients(TrainingBatch batch, bool causal)
+        {
+            double scale = 1.0 / batch.CountedTargets;
+            int shares = Math.Min(_gradients.Length, batch.Count);
+            var losses = new double[shares];
+            Parallel.For(0, shares, w =>
+            {
+                var g = _gradients[w];
+                g.Clear();
+                int from = w * batch.Count / shares, to = (w + 1) * batch.Count / shares;
+                for (int b = from; b < to; b++)
+                    losses[w] += _model.AccumulateGradients(batch.Sources[b], batch.DecoderInputs[b], batch.Targets[b], causal, scale, g).LossSum;
+            });
+            for (int w = 1; w < shares; w++) _gradients[0].Add(_gradients[w]);
+            return losses.Sum() * scale;
+        }
+    }
+}
