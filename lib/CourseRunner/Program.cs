@@ -1,1 +1,99 @@
-Console.WriteLine("CourseRunner");
+using System.CommandLine;
+using CourseRunner;
+
+// The course's main command: runs the lesson notebooks in-process and writes the HTML book.
+var notebooksArgument = new Argument<string[]>("notebooks")
+{
+    Description = "Notebooks to run: names (02-padding-mask), file names, globs (\"0*\") or paths. Default: every notebook under notebooks/.",
+    Arity = ArgumentArity.ZeroOrMore,
+};
+var notebooksOption = new Option<string[]>("--notebooks", "-n")
+{
+    Description = "Same as the positional notebooks; may be repeated.",
+    AllowMultipleArgumentsPerToken = true,
+};
+var outputOption = new Option<string?>("--output", "-o")
+{
+    Description = "Folder for the book and the executed notebooks. Default: artifacts/book under the repository root.",
+};
+var timeoutOption = new Option<double>("--cell-timeout")
+{
+    Description = "Seconds a cell may run before it is stopped and reported as timed out.",
+    DefaultValueFactory = _ => ExecutionOptions.DefaultCellTimeout.TotalSeconds,
+};
+var parametersOption = new Option<string?>("--parameters", "-p")
+{
+    Description = "C# code injected in a new cell right after each notebook's \"Try it\" cell (tagged \"parameters\"), "
+                  + "e.g. \"sentence = \\\"the cat sat\\\"; maxLength = 7;\".",
+};
+
+var root = new RootCommand("Runs the Attention Masks notebooks in-process and writes the HTML book (exit code 1 if a notebook fails).")
+{
+    notebooksArgument, notebooksOption, outputOption, timeoutOption, parametersOption,
+};
+
+root.SetAction(async (parseResult, cancellationToken) =>
+{
+    var repositoryRoot = RepositoryLayout.FindRoot();
+    var output = parseResult.GetValue(outputOption);
+    if (repositoryRoot is null && output is null)
+    {
+        Console.Error.WriteLine($"No {RepositoryLayout.SolutionFileName} found above {Environment.CurrentDirectory}; run from the course repository or pass --output.");
+        return 2;
+    }
+
+    var timeout = parseResult.GetValue(timeoutOption);
+    if (timeout <= 0)
+    {
+        Console.Error.WriteLine("--cell-timeout must be a positive number of seconds.");
+        return 2;
+    }
+
+    var patterns = (parseResult.GetValue(notebooksArgument) ?? [])
+        .Concat(parseResult.GetValue(notebooksOption) ?? [])
+        .ToArray();
+    var notebooksFolder = RepositoryLayout.NotebooksFolder(repositoryRoot ?? Environment.CurrentDirectory);
+    IReadOnlyList<string> notebooks;
+    try
+    {
+        notebooks = NotebookSelection.Resolve(notebooksFolder, patterns);
+    }
+    catch (ArgumentException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
+
+    if (notebooks.Count == 0)
+    {
+        Console.WriteLine($"No notebooks under {notebooksFolder} yet.");
+    }
+
+    var bookFolder = Path.GetFullPath(output ?? RepositoryLayout.DefaultBookFolder(repositoryRoot!));
+    var options = new ExecutionOptions
+    {
+        CellTimeout = TimeSpan.FromSeconds(timeout),
+        Parameters = parseResult.GetValue(parametersOption),
+    };
+
+    var report = await CourseRun.RunAsync(notebooks, bookFolder, options, new ConsoleProgress(), cancellationToken);
+
+    Console.WriteLine();
+    Console.WriteLine($"Book: {Path.Combine(report.BookFolder, "index.html")}");
+    if (report.Succeeded)
+    {
+        Console.WriteLine($"All {report.Runs.Count} notebooks ran without error.");
+    }
+    else
+    {
+        Console.Error.WriteLine($"{report.Failures.Count} of {report.Runs.Count} notebooks failed (cells numbered from 1, counting every cell):");
+        foreach (var failure in report.Failures)
+        {
+            Console.Error.WriteLine(failure);
+        }
+    }
+
+    return report.ExitCode;
+});
+
+return await root.Parse(args).InvokeAsync();

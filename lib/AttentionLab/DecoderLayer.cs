@@ -1,0 +1,144 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace AttentionLab;
+
+/// <summary>What one decoder layer computed: its output, its masked self-attention and its cross-attention.</summary>
+/// <param name="Output">The layer's output, target length × d.</param>
+/// <param name="SelfAttention">The causally masked self-attention over the target.</param>
+/// <param name="CrossAttention">The attention from target queries to the encoder's memory.</param>
+public sealed record DecoderLayerResult(
+    Matrix<double> Output, MultiHeadAttentionResult SelfAttention, MultiHeadAttentionResult CrossAttention);
+
+/// <summary>
+/// One decoder layer, exactly nn.TransformerDecoderLayer with norm_first=False, ReLU and no dropout:
+/// x = norm1(x + self_attn(x)); x = norm2(x + multihead_attn(x, memory)); x = norm3(x + feed_forward(x))
+/// (notebooks 05 and 06).
+/// </summary>
+public sealed class DecoderLayer
+{
+    /// <summary>Masked self-attention over the target (PyTorch's self_attn).</summary>
+    public MultiHeadAttention SelfAttention { get; }
+
+    /// <summary>Cross-attention to the encoder's memory (PyTorch's multihead_attn).</summary>
+    public MultiHeadAttention CrossAttention { get; }
+
+    /// <summary>The feed-forward block (PyTorch's linear1 and linear2).</summary>
+    public FeedForward FeedForward { get; }
+
+    /// <summary>The norm after the self-attention residual.</summary>
+    public LayerNorm Norm1 { get; }
+
+    /// <summary>The norm after the cross-attention residual.</summary>
+    public LayerNorm Norm2 { get; }
+
+    /// <summary>The norm after the feed-forward residual.</summary>
+    public LayerNorm Norm3 { get; }
+
+    /// <summary>The model width d.</summary>
+    public int ModelWidth => SelfAttention.ModelWidth;
+
+    /// <summary>A layer from explicit parts, whose widths must agree.</summary>
+    public DecoderLayer(
+        MultiHeadAttention selfAttention, MultiHeadAttention crossAttention, FeedForward feedForward,
+        LayerNorm norm1, LayerNorm norm2, LayerNorm norm3)
+    {
+        Shapes.NotNull(selfAttention, nameof(selfAttention));
+        Shapes.NotNull(crossAttention, nameof(crossAttention));
+        Shapes.NotNull(feedForward, nameof(feedForward));
+        Shapes.NotNull(norm1, nameof(norm1));
+        Shapes.NotNull(norm2, nameof(norm2));
+        Shapes.NotNull(norm3, nameof(norm3));
+        int d = selfAttention.ModelWidth;
+        LayerParts.SameWidth(crossAttention.ModelWidth, d, nameof(crossAttention));
+        LayerParts.SameWidth(feedForward.ModelWidth, d, nameof(feedForward));
+        LayerParts.SameWidth(norm1.Width, d, nameof(norm1));
+        LayerParts.SameWidth(norm2.Width, d, nameof(norm2));
+        LayerParts.SameWidth(norm3.Width, d, nameof(norm3));
+        SelfAttention = selfAttention;
+        CrossAttention = crossAttention;
+        FeedForward = feedForward;
+        Norm1 = norm1;
+        Norm2 = norm2;
+        Norm3 = norm3;
+    }
+
+    /// <summary>A layer with seeded random weights.</summary>
+    public DecoderLayer(int modelWidth, int heads, int feedForwardWidth, int seed)
+        : this(modelWidth, heads, feedForwardWidth, new Random(seed)) { }
+
+    internal DecoderLayer(int modelWidth, int heads, int feedForwardWidth, Random rng)
+        : this(new MultiHeadAttention(modelWidth, heads, rng), new MultiHeadAttention(modelWidth, heads, rng),
+               new FeedForward(modelWidth, feedForwardWidth, rng),
+               new LayerNorm(modelWidth), new LayerNorm(modelWidth), new LayerNorm(modelWidth)) { }
+
+    /// <summary>
+    /// Runs the layer over the target x (T × d) and the encoder's memory (S × d). selfMask is additive
+    /// (T × T, usually <see cref="Masks.Causal(int)"/>); targetIsPad and memoryIsPad mark PAD positions
+    /// (PyTorch's tgt_key_padding_mask and memory_key_padding_mask). Cross-attention needs no causal
+    /// mask: the memory is the source, which the decoder may read entirely.
+    /// </summary>
+    public DecoderLayerResult Forward(
+        Matrix<double> x,
+        Matrix<double> memory,
+        Matrix<double>? selfMask = null,
+        IReadOnlyList<bool>? targetIsPad = null,
+        IReadOnlyList<bool>? memoryIsPad = null)
+    {
+        Shapes.Columns(x, ModelWidth, nameof(x), "the model width");
+        Shapes.NonEmpty(x, nameof(x));
+        Shapes.Columns(memory, ModelWidth, nameof(memory), "the model width");
+        Shapes.NonEmpty(memory, nameof(memory));
+        var self = SelfAttention.Forward(x, x, x, selfMask, targetIsPad);
+        var h1 = Norm1.Forward(x + self.Output);
+        var cross = CrossAttention.Forward(h1, memory, memory, null, memoryIsPad);
+        var h2 = Norm2.Forward(h1 + cross.Output);
+        var output = Norm3.Forward(h2 + FeedForward.Forward(h2));
+        return new DecoderLayerResult(output, self, cross);
+    }
+
+    /// <summary>
+    /// One decoding step with a cache: x is the newest position only (1 × d). Its key and value join the
+    /// cache, and it attends to every cached position; no mask is needed because the cache holds no future.
+    /// </summary>
+    internal DecoderLayerResult Step(Matrix<double> x, KeyValueCache.LayerCache cache)
+    {
+        var q = SelfAttention.QueryProjection.Forward(x);
+        cache.Append(SelfAttention.KeyProjection.Forward(x), SelfAttention.ValueProjection.Forward(x));
+        var self = SelfAttention.Attend(q, cache.Keys, cache.Values, null, FullyMaskedRowPolicy.Throw);
+        var h1 = Norm1.Forward(x + self.Output);
+        var cross = CrossAttention.Attend(
+            CrossAttention.QueryProjection.Forward(h1), cache.MemoryKeys, cache.MemoryValues, cache.MemoryMask,
+            FullyMaskedRowPolicy.Throw);
+        var h2 = Norm2.Forward(h1 + cross.Output);
+        var output = Norm3.Forward(h2 + FeedForward.Forward(h2));
+        return new DecoderLayerResult(output, self, cross);
+    }
+
+    /// <summary>Builds the layer from a state_dict with nn.TransformerDecoderLayer's names under prefix (e.g. <c>decoder.layers.0.</c>).</summary>
+    public static DecoderLayer FromStateDict(StateDict stateDict, int modelWidth, int heads, int feedForwardWidth, string prefix = "")
+    {
+        Shapes.NotNull(stateDict, nameof(stateDict));
+        var reader = new StateDictReader(stateDict, prefix);
+        var layer = Load(reader, modelWidth, heads, feedForwardWidth);
+        reader.RejectExtra();
+        return layer;
+    }
+
+    internal static DecoderLayer Load(StateDictReader r, int modelWidth, int heads, int feedForwardWidth) =>
+        new(MultiHeadAttention.Load(r.Child("self_attn"), modelWidth, heads),
+            MultiHeadAttention.Load(r.Child("multihead_attn"), modelWidth, heads),
+            FeedForward.Load(r, modelWidth, feedForwardWidth),
+            LayerNorm.Load(r.Child("norm1"), modelWidth),
+            LayerNorm.Load(r.Child("norm2"), modelWidth),
+            LayerNorm.Load(r.Child("norm3"), modelWidth));
+
+    internal void Save(IDictionary<string, StateTensor> into, string prefix)
+    {
+        SelfAttention.Save(into, prefix + "self_attn.");
+        CrossAttention.Save(into, prefix + "multihead_attn.");
+        FeedForward.Save(into, prefix);
+        Norm1.Save(into, prefix + "norm1.");
+        Norm2.Save(into, prefix + "norm2.");
+        Norm3.Save(into, prefix + "norm3.");
+    }
+}

@@ -1,0 +1,88 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace AttentionLab;
+
+/// <summary>Layer normalisation of each row, like nn.LayerNorm: (x − mean) / √(var + ε) · weight + bias, biased variance, ε = 1e-5 (notebook 04).</summary>
+public sealed class LayerNorm
+{
+    /// <summary>PyTorch's default ε.</summary>
+    public const double DefaultEpsilon = 1e-5;
+
+    /// <summary>The per-feature scale (γ).</summary>
+    public Vector<double> Weight { get; }
+
+    /// <summary>The per-feature shift (β).</summary>
+    public Vector<double> Bias { get; }
+
+    /// <summary>The constant added to the variance so that a constant row does not divide by zero.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>The width each row must have.</summary>
+    public int Width => Weight.Count;
+
+    /// <summary>A fresh layer norm: weight 1, bias 0, as PyTorch initialises it.</summary>
+    public LayerNorm(int width)
+        : this(Vector<double>.Build.Dense(CheckedWidth(width), 1.0), Vector<double>.Build.Dense(width)) { }
+
+    /// <summary>A layer norm from explicit weight and bias.</summary>
+    public LayerNorm(Vector<double> weight, Vector<double> bias, double epsilon = DefaultEpsilon)
+    {
+        Shapes.NotNull(weight, nameof(weight));
+        Shapes.NotNull(bias, nameof(bias));
+        if (weight.Count == 0)
+            throw new ArgumentException("weight must have at least one feature: expected at least 1 value, actual 0.", nameof(weight));
+        if (bias.Count != weight.Count)
+            throw new ArgumentException($"bias must match weight: expected {weight.Count} values, actual {bias.Count}.", nameof(bias));
+        if (!(epsilon > 0))
+            throw new ArgumentException($"epsilon must be positive: expected > 0, actual {epsilon}.", nameof(epsilon));
+        Weight = weight;
+        Bias = bias;
+        Epsilon = epsilon;
+    }
+
+    private static int CheckedWidth(int width)
+    {
+        Shapes.Positive(width, nameof(width));
+        return width;
+    }
+
+    /// <summary>Normalises every row of x (n × width).</summary>
+    public Matrix<double> Forward(Matrix<double> x)
+    {
+        Shapes.Columns(x, Width, nameof(x), "the normalised width");
+        int n = x.RowCount, d = Width;
+        var input = x.AsColumnMajorArray() ?? x.ToColumnMajorArray(); // element (i, j) at j * n + i
+        var output = new double[n * d];
+        for (int i = 0; i < n; i++)
+        {
+            double mean = 0;
+            for (int j = 0; j < d; j++) mean += input[j * n + i];
+            mean /= d;
+            double variance = 0;
+            for (int j = 0; j < d; j++) variance += (input[j * n + i] - mean) * (input[j * n + i] - mean);
+            variance /= d; // biased, as PyTorch's layer_norm
+            double inverse = 1 / Math.Sqrt(variance + Epsilon);
+            for (int j = 0; j < d; j++) output[j * n + i] = (input[j * n + i] - mean) * inverse * Weight[j] + Bias[j];
+        }
+        var y = Matrix<double>.Build.Dense(n, d, output);
+        return y;
+    }
+
+    /// <summary>Builds the layer from <c>{prefix}weight</c> and <c>{prefix}bias</c> of a state_dict.</summary>
+    public static LayerNorm FromStateDict(StateDict stateDict, int width, string prefix = "")
+    {
+        Shapes.NotNull(stateDict, nameof(stateDict));
+        var reader = new StateDictReader(stateDict, prefix);
+        var layer = Load(reader, width);
+        reader.RejectExtra();
+        return layer;
+    }
+
+    internal static LayerNorm Load(StateDictReader r, int width) => new(r.Vector("weight", width), r.Vector("bias", width));
+
+    internal void Save(IDictionary<string, StateTensor> into, string prefix)
+    {
+        into[prefix + "weight"] = StateTensor.From(Weight);
+        into[prefix + "bias"] = StateTensor.From(Bias);
+    }
+}

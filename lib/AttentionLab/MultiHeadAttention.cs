@@ -1,0 +1,220 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace AttentionLab;
+
+/// <summary>
+/// What one multi-head attention call computed, kept for plotting: the output and, per head, the
+/// scores QKᵀ/√d_k, the masked scores and the weights (notebook 04).
+/// </summary>
+/// <param name="Output">The attention output after the output projection, queries × model width.</param>
+/// <param name="HeadWeights">Per head, the softmax weights, queries × keys.</param>
+/// <param name="HeadScores">Per head, the scores QKᵀ/√d_k before the mask.</param>
+/// <param name="HeadMaskedScores">Per head, the scores plus the mask.</param>
+/// <param name="Mask">The additive mask every head used (attention mask + key padding), or null for none.</param>
+public sealed record MultiHeadAttentionResult(
+    Matrix<double> Output,
+    IReadOnlyList<Matrix<double>> HeadWeights,
+    IReadOnlyList<Matrix<double>> HeadScores,
+    IReadOnlyList<Matrix<double>> HeadMaskedScores,
+    Matrix<double>? Mask)
+{
+    /// <summary>The weights averaged over the heads: what nn.MultiheadAttention returns with need_weights=True.</summary>
+    public Matrix<double> AverageWeights
+    {
+        get
+        {
+            var sum = HeadWeights[0].Clone();
+            for (int h = 1; h < HeadWeights.Count; h++) sum += HeadWeights[h];
+            return sum / HeadWeights.Count;
+        }
+    }
+}
+
+/// <summary>
+/// Multi-head attention laid out like nn.MultiheadAttention: one in-projection stacking [W_q; W_k; W_v],
+/// heads as contiguous slices of the model width, then an output projection. Self-attention passes the
+/// same matrix as query, key and value; cross-attention passes the decoder's states as query and the
+/// encoder's memory as key and value (notebooks 04 and 06).
+/// </summary>
+public sealed class MultiHeadAttention
+{
+    /// <summary>The query projection, rows 0..d−1 of PyTorch's in_proj_weight.</summary>
+    public Linear QueryProjection { get; }
+
+    /// <summary>The key projection, rows d..2d−1 of in_proj_weight.</summary>
+    public Linear KeyProjection { get; }
+
+    /// <summary>The value projection, rows 2d..3d−1 of in_proj_weight.</summary>
+    public Linear ValueProjection { get; }
+
+    /// <summary>The output projection (PyTorch's out_proj).</summary>
+    public Linear OutputProjection { get; }
+
+    /// <summary>The number of heads.</summary>
+    public int Heads { get; }
+
+    /// <summary>The model width d.</summary>
+    public int ModelWidth => QueryProjection.InFeatures;
+
+    /// <summary>The width of each head, d / heads.</summary>
+    public int HeadWidth => ModelWidth / Heads;
+
+    /// <summary>[W_q; W_k; W_v] stacked, 3d × d, as PyTorch's in_proj_weight.</summary>
+    public Matrix<double> InProjectionWeight =>
+        QueryProjection.Weight.Stack(KeyProjection.Weight).Stack(ValueProjection.Weight);
+
+    /// <summary>[b_q; b_k; b_v] stacked, 3d, as PyTorch's in_proj_bias.</summary>
+    public Vector<double> InProjectionBias =>
+        Vector<double>.Build.DenseOfEnumerable(QueryProjection.Bias.Concat(KeyProjection.Bias).Concat(ValueProjection.Bias));
+
+    /// <summary>Attention from explicit PyTorch-layout weights: in_proj_weight (3d × d), in_proj_bias (3d), out_proj.</summary>
+    public MultiHeadAttention(Matrix<double> inProjectionWeight, Vector<double> inProjectionBias, Linear outputProjection, int heads)
+    {
+        Shapes.NotNull(inProjectionWeight, nameof(inProjectionWeight));
+        Shapes.NotNull(inProjectionBias, nameof(inProjectionBias));
+        Shapes.NotNull(outputProjection, nameof(outputProjection));
+        int d = inProjectionWeight.ColumnCount;
+        CheckHeads(d, heads);
+        if (inProjectionWeight.RowCount != 3 * d)
+            throw new ArgumentException(
+                $"inProjectionWeight stacks [W_q; W_k; W_v]: expected {3 * d} × {d}, actual {Shapes.Of(inProjectionWeight)}.", nameof(inProjectionWeight));
+        if (inProjectionBias.Count != 3 * d)
+            throw new ArgumentException(
+                $"inProjectionBias stacks [b_q; b_k; b_v]: expected {3 * d} values, actual {inProjectionBias.Count}.", nameof(inProjectionBias));
+        if (outputProjection.InFeatures != d || outputProjection.OutFeatures != d)
+            throw new ArgumentException(
+                $"outputProjection must map the model width to itself: expected weight {d} × {d}, actual {Shapes.Of(outputProjection.Weight)}.", nameof(outputProjection));
+        Linear Slice(int part) => new(inProjectionWeight.SubMatrix(part * d, d, 0, d), inProjectionBias.SubVector(part * d, d));
+        QueryProjection = Slice(0);
+        KeyProjection = Slice(1);
+        ValueProjection = Slice(2);
+        OutputProjection = outputProjection;
+        Heads = heads;
+    }
+
+    /// <summary>Attention with seeded random weights: Xavier-uniform in-projection, zero biases, as nn.MultiheadAttention.</summary>
+    public MultiHeadAttention(int modelWidth, int heads, int seed) : this(modelWidth, heads, new Random(seed)) { }
+
+    internal MultiHeadAttention(int modelWidth, int heads, Random rng)
+        : this(RandomInProjection(modelWidth, heads, rng), Vector<double>.Build.Dense(3 * modelWidth),
+               new Linear(Initialisation.XavierUniform(modelWidth, modelWidth, rng), Vector<double>.Build.Dense(modelWidth)), heads) { }
+
+    private static Matrix<double> RandomInProjection(int modelWidth, int heads, Random rng)
+    {
+        CheckHeads(modelWidth, heads);
+        return Initialisation.XavierUniform(3 * modelWidth, modelWidth, rng);
+    }
+
+    private static void CheckHeads(int modelWidth, int heads)
+    {
+        Shapes.Positive(modelWidth, nameof(modelWidth));
+        Shapes.Positive(heads, nameof(heads));
+        if (modelWidth % heads != 0)
+            throw new ArgumentException(
+                $"heads must divide the model width so every head gets an equal slice: expected a divisor of {modelWidth}, actual {heads}.", nameof(heads));
+    }
+
+    /// <summary>
+    /// Attends from every query row to the key/value rows. attnMask is additive (queries × keys, 0 or −∞);
+    /// keyIsPad marks PAD keys (true = PAD, PyTorch's key_padding_mask) and hides their columns in every row.
+    /// </summary>
+    public MultiHeadAttentionResult Forward(
+        Matrix<double> query,
+        Matrix<double> key,
+        Matrix<double> value,
+        Matrix<double>? attnMask = null,
+        IReadOnlyList<bool>? keyIsPad = null,
+        FullyMaskedRowPolicy policy = FullyMaskedRowPolicy.Throw)
+    {
+        Shapes.Columns(query, ModelWidth, nameof(query), "the model width");
+        Shapes.Columns(key, ModelWidth, nameof(key), "the model width");
+        Shapes.Columns(value, ModelWidth, nameof(value), "the model width");
+        Shapes.NonEmpty(query, nameof(query));
+        Shapes.NonEmpty(key, nameof(key));
+        if (value.RowCount != key.RowCount)
+            throw new ArgumentException(
+                $"value must have one row per key: expected {key.RowCount} × {ModelWidth}, actual {Shapes.Of(value)}.", nameof(value));
+        var mask = CombinedMask(query.RowCount, key.RowCount, attnMask, keyIsPad, policy);
+        return Attend(QueryProjection.Forward(query), KeyProjection.Forward(key), ValueProjection.Forward(value), mask, policy);
+    }
+
+    internal static Matrix<double>? CombinedMask(
+        int queries, int keys, Matrix<double>? attnMask, IReadOnlyList<bool>? keyIsPad, FullyMaskedRowPolicy policy)
+    {
+        if (attnMask is not null)
+            Shapes.Exactly(attnMask, queries, keys, nameof(attnMask));
+        if (keyIsPad is null) return attnMask;
+        Shapes.Length(keyIsPad, keys, nameof(keyIsPad), "one flag per key");
+        if (policy == FullyMaskedRowPolicy.Throw)
+            Shapes.NotAllPad(keyIsPad, nameof(keyIsPad));
+        var padding = Masks.Padding(keyIsPad, queries);
+        return attnMask is null ? padding : Masks.Combine(attnMask, padding);
+    }
+
+    /// <summary>The attention of already projected Q, K, V (full width), head by head, then the output projection.</summary>
+    internal MultiHeadAttentionResult Attend(
+        Matrix<double> q, Matrix<double> k, Matrix<double> v, Matrix<double>? mask, FullyMaskedRowPolicy policy)
+    {
+        int dk = HeadWidth;
+        var weights = new Matrix<double>[Heads];
+        var scores = new Matrix<double>[Heads];
+        var masked = new Matrix<double>[Heads];
+        var concatenated = Matrix<double>.Build.Dense(q.RowCount, ModelWidth);
+        for (int h = 0; h < Heads; h++)
+        {
+            var head = Head(
+                q.SubMatrix(0, q.RowCount, h * dk, dk),
+                k.SubMatrix(0, k.RowCount, h * dk, dk),
+                v.SubMatrix(0, v.RowCount, h * dk, dk),
+                mask, policy);
+            concatenated.SetSubMatrix(0, h * dk, head.Output);
+            weights[h] = head.Weights;
+            scores[h] = head.Scores;
+            masked[h] = head.MaskedScores;
+        }
+        return new MultiHeadAttentionResult(OutputProjection.Forward(concatenated), weights, scores, masked, mask);
+    }
+
+    /// <summary>
+    /// One head: exactly <see cref="Attention.ScaledDotProduct"/> (a test holds them equal), with its two
+    /// products done by <see cref="MatrixKernels"/>, because a cached decoding step's 1 × d_k by d_k × t
+    /// product is far too small for MathNet's provider to pay off.
+    /// </summary>
+    private static AttentionResult Head(
+        Matrix<double> q, Matrix<double> k, Matrix<double> v, Matrix<double>? mask, FullyMaskedRowPolicy policy)
+    {
+        var scores = MatrixKernels.MultiplyTransposed(q, k);
+        double scale = Math.Sqrt(q.ColumnCount);
+        scores.MapInplace(s => s / scale);
+        var masked = mask is null ? scores : scores + mask;
+        var weights = Softmax.Rows(masked, policy);
+        return new AttentionResult(MatrixKernels.MultiplyTransposed(weights, v.Transpose()), weights, scores, masked);
+    }
+
+    /// <summary>
+    /// Builds the layer from <c>{prefix}in_proj_weight</c>, <c>{prefix}in_proj_bias</c>,
+    /// <c>{prefix}out_proj.weight</c> and <c>{prefix}out_proj.bias</c> of a state_dict.
+    /// </summary>
+    public static MultiHeadAttention FromStateDict(StateDict stateDict, int modelWidth, int heads, string prefix = "")
+    {
+        Shapes.NotNull(stateDict, nameof(stateDict));
+        CheckHeads(modelWidth, heads);
+        var reader = new StateDictReader(stateDict, prefix);
+        var layer = Load(reader, modelWidth, heads);
+        reader.RejectExtra();
+        return layer;
+    }
+
+    internal static MultiHeadAttention Load(StateDictReader r, int modelWidth, int heads) =>
+        new(r.Matrix("in_proj_weight", 3 * modelWidth, modelWidth),
+            r.Vector("in_proj_bias", 3 * modelWidth),
+            Linear.Load(r.Child("out_proj"), modelWidth, modelWidth),
+            heads);
+
+    internal void Save(IDictionary<string, StateTensor> into, string prefix)
+    {
+        into[prefix + "in_proj_weight"] = StateTensor.From(InProjectionWeight);
+        into[prefix + "in_proj_bias"] = StateTensor.From(InProjectionBias);
+        OutputProjection.Save(into, prefix + "out_proj.");
+    }
+}

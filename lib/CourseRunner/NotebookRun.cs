@@ -1,0 +1,42 @@
+namespace CourseRunner;
+
+/// <summary>The outcome of running one notebook: one result per cell, in order.</summary>
+/// <param name="Notebook">The notebook that ran (with any injected parameters cell).</param>
+/// <param name="Cells">One result per cell of <paramref name="Notebook"/>.</param>
+/// <param name="Duration">Wall-clock time of the whole notebook, kernel start-up included.</param>
+/// <param name="Error">A failure outside any cell (e.g. parameters requested but no "Try it" cell), else null.</param>
+public sealed record NotebookRun(NotebookFile Notebook, IReadOnlyList<CellResult> Cells, TimeSpan Duration, string? Error = null)
+{
+    /// <summary>True when no cell failed or timed out and the notebook itself could be run.</summary>
+    public bool Succeeded => Error is null && FirstFailure is null;
+
+    /// <summary>The cell that stopped the notebook, or null.</summary>
+    public CellResult? FirstFailure => Cells.FirstOrDefault(c => c.IsFailure);
+
+    /// <summary>
+    /// One line naming the notebook, the cell (1-based, counting all cells) and the error, or null on success.
+    /// </summary>
+    public string? FailureSummary
+    {
+        get
+        {
+            if (Error is not null)
+            {
+                return $"{Notebook.FileName}: {Error}";
+            }
+
+            if (FirstFailure is not { } failed)
+            {
+                return null;
+            }
+
+            var codeNumber = Cells.Count(c => c.Cell.Kind == CellKind.Code && c.Cell.Index <= failed.Cell.Index);
+            var what = failed.Status == CellStatus.TimedOut ? "timed out" : "failed";
+            return $"{Notebook.FileName}, cell {failed.Cell.Number} of {Cells.Count} (code cell {codeNumber}) {what}:"
+                   + Environment.NewLine + Indent(failed.Error ?? "(no error text)");
+        }
+    }
+
+    private static string Indent(string text) =>
+        string.Join(Environment.NewLine, text.Split('\n').Select(line => "    " + line.TrimEnd('\r')));
+}

@@ -1,0 +1,266 @@
+using System.Text.Json;
+using CsCheck;
+using MathNet.Numerics.LinearAlgebra;
+using Plotly.NET;
+
+namespace AttentionLab.Tests;
+
+public class PlotTests
+{
+    private const double Inf = double.NegativeInfinity;
+    private static readonly string[] Target = ["<s>", "g", "f", "h", "<pad>", "<pad>"];
+
+    private static Matrix<double> Causal(int n) => Matrix<double>.Build.Dense(n, n, (i, j) => j > i ? Inf : 0);
+
+    private static Matrix<double> Scores(int r, int c) => Matrix<double>.Build.Dense(r, c, (i, j) => Math.Sin(1 + i + 2 * j));
+
+    /// <summary>The figure as plotly.js receives it. System.Text.Json rejects NaN and ±Infinity, so parsing also proves none leaked.</summary>
+    private static JsonElement Figure(GenericChart chart) => JsonDocument.Parse(GenericChart.toFigureJson(chart)).RootElement;
+
+    private static JsonElement[] Array(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var a) && a.ValueKind == JsonValueKind.Array ? a.EnumerateArray().ToArray() : [];
+
+    private static JsonElement[] Crosses(JsonElement layout, string xref = "x") =>
+        Array(layout, "shapes").Where(s => s.GetProperty("type").GetString() == "path" && s.GetProperty("xref").GetString() == xref).ToArray();
+
+    private static JsonElement[] Labels(JsonElement layout, string text, string xref = "x") =>
+        Array(layout, "annotations").Where(a => a.GetProperty("text").GetString() == text && a.GetProperty("xref").GetString() == xref).ToArray();
+
+    private static (int x, int y) Cell(JsonElement annotation) => (annotation.GetProperty("x").GetInt32(), annotation.GetProperty("y").GetInt32());
+
+    [Fact]
+    public void Every_masked_cell_is_drawn_crossed_out_with_a_minus_infinity_label()
+    {
+        var m = Scores(6, 6) + Causal(6);
+        var figure = Figure(Plot.Heatmap(m, Target, Target, "scores + mask"));
+        var layout = figure.GetProperty("layout");
+
+        var expected = Enumerable.Range(0, 6).SelectMany(i => Enumerable.Range(0, 6).Where(j => j > i).Select(j => (x: j, y: i))).ToHashSet();
+        Assert.Equal(expected.Count, Crosses(layout).Length);
+        Assert.Equal(expected, Labels(layout, "−∞").Select(Cell).ToHashSet());
+
+        // The grey fill: a second heatmap with a value at exactly the masked cells, no colour bar.
+        var data = figure.GetProperty("data").EnumerateArray().ToArray();
+        Assert.Equal(2, data.Length);
+        var special = data[1].GetProperty("z").EnumerateArray().Select(row => row.EnumerateArray().ToArray()).ToArray();
+        for (int i = 0; i < 6; i++)
+            for (int j = 0; j < 6; j++)
+                Assert.Equal(expected.Contains((j, i)), special[i][j].ValueKind == JsonValueKind.Number);
+        Assert.False(data[1].GetProperty("showscale").GetBoolean());
+    }
+
+    [Fact]
+    public void Masked_cells_stay_out_of_the_colour_scale()
+    {
+        var m = Scores(4, 4) + Causal(4);
+        var main = Figure(Plot.Heatmap(m, "masked")).GetProperty("data")[0];
+        var z = main.GetProperty("z").EnumerateArray().SelectMany(r => r.EnumerateArray()).ToArray();
+        Assert.Equal(6, z.Count(v => v.ValueKind == JsonValueKind.Null));
+        Assert.All(z.Where(v => v.ValueKind != JsonValueKind.Null), v => Assert.True(double.IsFinite(v.GetDouble())));
+    }
+
+    [Fact]
+    public void NaN_cells_are_drawn_and_labelled_NaN()
+    {
+        var m = Scores(3, 3);
+        m[1, 2] = double.NaN;
+        var layout = Figure(Plot.Heatmap(m, ["a", "b", "c"], ["a", "b", "c"], "poisoned")).GetProperty("layout");
+        Assert.Equal([(2, 1)], Labels(layout, "NaN").Select(Cell));
+        Assert.Empty(Crosses(layout)); // a cross means "masked"; NaN is something else
+    }
+
+    [Fact]
+    public void Duplicate_tokens_stay_separate_rows_and_columns()
+    {
+        var figure = Figure(Plot.Heatmap(Scores(6, 6), Target, Target, "two pads"));
+        var layout = figure.GetProperty("layout");
+        foreach (var axis in new[] { "xaxis", "yaxis" })
+        {
+            var a = layout.GetProperty(axis);
+            Assert.Equal([0, 1, 2, 3, 4, 5], a.GetProperty("tickvals").EnumerateArray().Select(v => v.GetInt32()));
+            Assert.Equal(Target.Select(t => t.Replace("<", "&lt;").Replace(">", "&gt;")), a.GetProperty("ticktext").EnumerateArray().Select(v => v.GetString()));
+        }
+        Assert.Equal(6, figure.GetProperty("data")[0].GetProperty("z").GetArrayLength());
+    }
+
+    [Fact]
+    public void First_query_is_the_top_row_and_first_key_the_left_column()
+    {
+        var layout = Figure(Plot.Heatmap(Scores(3, 4), "shape")).GetProperty("layout");
+        var y = layout.GetProperty("yaxis").GetProperty("range").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        var x = layout.GetProperty("xaxis").GetProperty("range").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.Equal([2.5, -0.5], y); // reversed: row 0 at the top
+        Assert.Equal([-0.5, 3.5], x);
+    }
+
+    [Fact]
+    public void Labels_and_titles_are_shown_as_text_not_markup()
+    {
+        string[] rows = ["<script>alert(1)</script>", "a & b"];
+        string[] cols = ["</s>", "<pad>"];
+        var chart = Plot.Heatmap(Scores(2, 2), rows, cols, "<b>not bold</b>");
+        var layout = Figure(chart).GetProperty("layout");
+        Assert.Equal(["&lt;script&gt;alert(1)&lt;/script&gt;", "a &amp; b"], layout.GetProperty("yaxis").GetProperty("ticktext").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal(["&lt;/s&gt;", "&lt;pad&gt;"], layout.GetProperty("xaxis").GetProperty("ticktext").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal("&lt;b&gt;not bold&lt;/b&gt;", layout.GetProperty("title").GetProperty("text").GetString());
+
+        string html = GenericChart.toChartHTML(chart);
+        Assert.DoesNotContain("<script>alert", html);
+        Assert.DoesNotContain("</s>", html);
+        Assert.DoesNotContain("<pad>", html);
+    }
+
+    [Fact]
+    public void Values_are_printed_rounded_in_small_matrices()
+    {
+        var m = Matrix<double>.Build.DenseOfArray(new[,] { { 0.123456, -0.0001 }, { 1, Inf } });
+        var main = Figure(Plot.Heatmap(m, "values")).GetProperty("data")[0];
+        Assert.Equal("%{text}", main.GetProperty("texttemplate").GetString());
+        var text = main.GetProperty("text").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetString()).ToArray()).ToArray();
+        Assert.Equal(new string?[] { "0.12", "0.00" }, text[0]);
+        Assert.Equal(new string?[] { "1.00", "" }, text[1]); // the −∞ cell carries its label as an annotation instead
+    }
+
+    [Fact]
+    public void Wrong_number_of_labels_names_the_argument_and_both_counts()
+    {
+        var m = Scores(3, 4);
+        var rows = Assert.Throws<ArgumentException>(() => Plot.Heatmap(m, ["a", "b"], ["a", "b", "c", "d"], "t"));
+        Assert.Equal("rows", rows.ParamName);
+        Assert.Contains("Expected 3", rows.Message);
+        Assert.Contains("got 2", rows.Message);
+
+        var cols = Assert.Throws<ArgumentException>(() => Plot.Mask(m, ["a", "b", "c"], ["a"], "t"));
+        Assert.Equal("cols", cols.ParamName);
+        Assert.Contains("Expected 4", cols.Message);
+        Assert.Contains("got 1", cols.Message);
+
+        var side = Assert.Throws<ArgumentException>(() => Plot.Side("t", ["a", "b", "c"], ["a", "b", "c", "d"], (m, "ok"), (Scores(3, 3), "too narrow")));
+        Assert.Equal("cols", side.ParamName);
+        Assert.Contains("panels[1].m", side.Message);
+    }
+
+    [Fact]
+    public void Empty_matrix_is_a_clear_error()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Plot.Heatmap(Matrix<double>.Build.Dense(0, 3), "empty"));
+        Assert.Equal("m", e.ParamName);
+        Assert.Contains("empty matrix (0 × 3)", e.Message);
+        Assert.Throws<ArgumentException>(() => Plot.Steps([], "no steps"));
+    }
+
+    [Fact]
+    public void Side_draws_masked_cells_in_every_panel()
+    {
+        var scores = Scores(6, 6);
+        var mask = Causal(6);
+        var figure = Figure(Plot.Side("causal", Target, Target, (scores, "scores"), (mask, "mask"), (scores + mask, "scores + mask")));
+        var layout = figure.GetProperty("layout");
+        Assert.Empty(Crosses(layout, "x"));
+        Assert.Equal(15, Crosses(layout, "x2").Length);
+        Assert.Equal(15, Crosses(layout, "x3").Length);
+        Assert.Equal(15, Labels(layout, "−∞", "x2").Length);
+        // Panel titles, and the mask panel drawn as a mask: its visible cells say 0, no colour bar.
+        Assert.Equal(["scores", "mask", "scores + mask"], Array(layout, "annotations").Where(a => a.GetProperty("xref").GetString() == "paper").Select(a => a.GetProperty("text").GetString()));
+        var maskTrace = figure.GetProperty("data").EnumerateArray().First(t => t.GetProperty("xaxis").GetString() == "x2");
+        Assert.False(maskTrace.GetProperty("showscale").GetBoolean());
+        Assert.Equal("0", maskTrace.GetProperty("text")[1][0].GetString());
+        // Panels side by side, not overlapping.
+        var domains = new[] { "xaxis", "xaxis2", "xaxis3" }.Select(a => layout.GetProperty(a).GetProperty("domain").EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
+        Assert.True(domains[0][1] < domains[1][0] && domains[1][1] < domains[2][0]);
+    }
+
+    [Fact]
+    public void Steps_slider_has_one_step_per_matrix_and_each_step_brings_its_own_crosses()
+    {
+        var steps = Enumerable.Range(0, 4)
+            .Select(t => (Scores(t + 1, t + 1) + Causal(t + 1), (IReadOnlyList<string>)Target[..(t + 1)], (IReadOnlyList<string>)Target[..(t + 1)], $"step {t}"))
+            .ToList();
+        var figure = Figure(Plot.Steps(steps, "decoding"));
+        var data = figure.GetProperty("data").EnumerateArray().ToArray();
+        var slider = figure.GetProperty("layout").GetProperty("sliders")[0];
+        var sliderSteps = slider.GetProperty("steps").EnumerateArray().ToArray();
+        Assert.Equal(4, sliderSteps.Length);
+        Assert.Equal(0, slider.GetProperty("active").GetInt32());
+
+        for (int t = 0; t < 4; t++)
+        {
+            var step = sliderSteps[t];
+            Assert.Equal("update", step.GetProperty("method").GetString());
+            Assert.Equal($"step {t}", step.GetProperty("label").GetString());
+            var visible = step.GetProperty("args")[0].GetProperty("visible").EnumerateArray().Select(v => v.GetBoolean()).ToArray();
+            Assert.Equal(data.Length, visible.Length);
+            var shown = data.Where((_, k) => visible[k]).ToArray();
+            Assert.Equal(t + 1, shown[0].GetProperty("z").GetArrayLength());
+
+            var stepLayout = step.GetProperty("args")[1];
+            int masked = t * (t + 1) / 2;
+            Assert.Equal(masked, Crosses(stepLayout).Length);
+            Assert.Equal(masked, Labels(stepLayout, "−∞").Length);
+            Assert.Equal(t + 1, stepLayout.GetProperty("xaxis.ticktext").GetArrayLength());
+        }
+        // What is drawn before the slider moves is step 0.
+        Assert.Equal(sliderSteps[0].GetProperty("args")[1].GetProperty("shapes").GetArrayLength(), Array(figure.GetProperty("layout"), "shapes").Length);
+        Assert.All(data, (trace, k) => Assert.Equal(k < 1, trace.GetProperty("visible").GetBoolean()));
+    }
+
+    [Fact]
+    public void Crosses_and_labels_match_the_non_finite_cells_of_any_matrix()
+    {
+        var gen =
+            from r in Gen.Int[1, 8]
+            from c in Gen.Int[1, 8]
+            from kinds in Gen.Int[0, 5].Array[r * c]
+            select (r, c, kinds);
+        gen.Sample(t =>
+        {
+            var (r, c, kinds) = t;
+            // 0 = −∞, 1 = NaN, 2 = +∞, otherwise a finite value
+            var m = Matrix<double>.Build.Dense(r, c, (i, j) => kinds[i * c + j] switch { 0 => Inf, 1 => double.NaN, 2 => double.PositiveInfinity, var k => k - 3.5 });
+            var layout = Figure(Plot.Heatmap(m, "random")).GetProperty("layout");
+            Assert.Equal(kinds.Count(k => k == 0), Crosses(layout).Length);
+            Assert.Equal(kinds.Count(k => k == 0), Labels(layout, "−∞").Length);
+            Assert.Equal(kinds.Count(k => k == 1), Labels(layout, "NaN").Length);
+            Assert.Equal(kinds.Count(k => k == 2), Labels(layout, "+∞").Length);
+        }, iter: 100);
+    }
+
+    [Fact]
+    public void Lines_draws_one_curve_per_series_and_rejects_ragged_series()
+    {
+        var figure = Figure(Plot.Lines("loss", "step", "loss", (new double[] { 3, 2, 1 }, "causal"), (new double[] { 3, 1, 0.1 }, "<no mask>")));
+        var data = figure.GetProperty("data").EnumerateArray().ToArray();
+        Assert.Equal(2, data.Length);
+        Assert.Equal([1.0, 2, 3], data[0].GetProperty("x").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal("&lt;no mask&gt;", data[1].GetProperty("name").GetString());
+
+        var e = Assert.Throws<ArgumentException>(() => Plot.Lines("t", "x", "y", new double[] { 1, 2, 3 }, (new double[] { 1, 2 }, "short")));
+        Assert.Equal("series", e.ParamName);
+        Assert.Contains("got 2", e.Message);
+
+        var log = Figure(Plot.LogLog("time", "n", "ms", new double[] { 64, 128 }, (new double[] { 1, 4 }, "dense"))).GetProperty("layout");
+        Assert.Equal("log", log.GetProperty("xaxis").GetProperty("type").GetString());
+        Assert.Equal("log", log.GetProperty("yaxis").GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public void Bars_label_masked_and_NaN_values_instead_of_dropping_them()
+    {
+        var figure = Figure(Plot.Bars([0.5, Inf, double.NaN], ["<s>", "<pad>", "<pad>"], "weights"));
+        var layout = figure.GetProperty("layout");
+        Assert.Equal([(1, 0)], Labels(layout, "−∞").Select(Cell));
+        Assert.Equal([(2, 0)], Labels(layout, "NaN").Select(Cell));
+        Assert.Equal(3, layout.GetProperty("xaxis").GetProperty("ticktext").GetArrayLength());
+        Assert.Throws<ArgumentException>(() => Plot.Bars([1, 2], ["one"], "t"));
+    }
+
+    [Fact]
+    public void Ready_names_the_versions_and_leaves_the_FSharp_Core_redirect_in_place()
+    {
+        string ready = Course.Ready();
+        Assert.StartsWith("AttentionLab ", ready);
+        Assert.Contains("MathNet.Numerics 5.0.0", ready);
+        Assert.Contains("Plotly.NET 6.0.0", ready);
+        Assert.True(FSharpCoreRedirect.IsRegistered);
+    }
+}
