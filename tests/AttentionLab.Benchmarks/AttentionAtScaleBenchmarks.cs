@@ -68,8 +68,8 @@ public sealed class AttentionAtScaleConfig : ManualConfig
         AddJob(Job.Default
             .WithToolchain(InProcessEmitToolchain.Instance)
             .WithLaunchCount(1)
-            .WithWarmupCount(3)
-            .WithIterationCount(10)
+            .WithWarmupCount(2)
+            .WithIterationCount(6)
             .WithId("Short"));
         AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default);
         AddColumn(new GflopsColumn());
