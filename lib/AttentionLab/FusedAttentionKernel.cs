@@ -59,6 +59,9 @@ internal sealed class FusedScratch(FusedProblem p) : IDisposable
     public readonly double[] Limit = Rent(p.QueryBlock);
     public readonly double[] Lanes = Rent(16);
 
+    /// <summary>For each group of 32 queries, how many keys of the current key block it needs.</summary>
+    public readonly int[] GroupKeys = System.Buffers.ArrayPool<int>.Shared.Rent(p.QueryBlock / FusedAttentionKernel.Group);
+
     public static double[] Rent(int length) => System.Buffers.ArrayPool<double>.Shared.Rent(length);
 
     public static void Return(double[] array) => System.Buffers.ArrayPool<double>.Shared.Return(array);
@@ -66,7 +69,18 @@ internal sealed class FusedScratch(FusedProblem p) : IDisposable
     public void Dispose()
     {
         Return(Q); Return(S); Return(O); Return(RunningMax); Return(RunningSum); Return(Rescale); Return(Limit); Return(Lanes);
+        System.Buffers.ArrayPool<int>.Shared.Return(GroupKeys);
     }
+}
+
+internal static class FusedAttentionKernel
+{
+    /// <summary>
+    /// Queries share one count of needed keys per group of this many (a whole number of register
+    /// tiles at every vector width): in a key block that straddles the causal diagonal, the first
+    /// group of a query block stops at its own last key instead of the block's last.
+    /// </summary>
+    public const int Group = 32;
 }
 
 /// <summary>
@@ -108,10 +122,10 @@ internal static class FusedAttentionKernel<TVec, TL>
         {
             int keys = Math.Min(p.KeyBlock, most - k0);
             bool partlyHidden = k0 + keys > fewest;
-            Scores(p, s, k0, keys);
-            OnlineSoftmax(p, s, q0, k0, keys, partlyHidden);
-            AccumulateValues(p, s, k0, keys);
-            computed += (long)keys * rows;
+            computed += GroupKeys(p, s, q0, rows, k0, keys, partlyHidden);
+            Scores(p, s, k0);
+            OnlineSoftmax(p, s, q0, k0, partlyHidden);
+            AccumulateValues(p, s, k0);
         }
 
         int firstFullyMasked = WriteOutput(p, s, q0, rows);
@@ -119,10 +133,27 @@ internal static class FusedAttentionKernel<TVec, TL>
             for (int k0 = 0; k0 < most; k0 += p.KeyBlock)
             {
                 int keys = Math.Min(p.KeyBlock, most - k0);
-                Scores(p, s, k0, keys);
-                WriteWeights(p, s, q0, rows, k0, keys, k0 + keys > fewest);
+                bool partlyHidden = k0 + keys > fewest;
+                GroupKeys(p, s, q0, rows, k0, keys, partlyHidden);
+                Scores(p, s, k0);
+                WriteWeights(p, s, q0, rows, k0, partlyHidden);
             }
         return (computed, firstFullyMasked);
+    }
+
+    /// <summary>Fills <see cref="FusedScratch.GroupKeys"/> for the key block at k0; returns the number of scores that will be computed.</summary>
+    private static long GroupKeys(FusedProblem p, FusedScratch s, int q0, int rows, int k0, int keys, bool partlyHidden)
+    {
+        const int group = FusedAttentionKernel.Group;
+        long computed = 0;
+        for (int g = 0; g * group < p.QueryBlock; g++)
+        {
+            int first = g * group, last = Math.Min(first + group, rows) - 1;
+            int needed = last < first ? 0 : !partlyHidden ? keys : Math.Clamp(p.Limit[q0 + last] - k0, 0, keys);
+            s.GroupKeys[g] = needed;
+            computed += (long)Math.Max(0, last - first + 1) * needed;
+        }
+        return computed;
     }
 
     /// <summary>
@@ -130,14 +161,14 @@ internal static class FusedAttentionKernel<TVec, TL>
     /// Register blocked: 4 keys × 4 vectors of queries = 16 accumulators stay in registers for the
     /// whole dot product, so each loaded value feeds 4 multiply-adds.
     /// </summary>
-    private static void Scores(FusedProblem p, FusedScratch s, int k0, int keys)
+    private static void Scores(FusedProblem p, FusedScratch s, int k0)
     {
         int w = TL.Count, width = p.QueryBlock, keyBlock = p.KeyBlock, depth = p.KeyWidth;
         ref double q = ref MemoryMarshal.GetArrayDataReference(s.Q);
         ref double panel = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(p.KeyPanels), (nint)(k0 / keyBlock) * depth * keyBlock);
         ref double tile = ref MemoryMarshal.GetArrayDataReference(s.S);
-        for (int j = 0; j < keys; j += 4)
-            for (int i = 0; i < width; i += 4 * w)
+        for (int i = 0; i < width; i += 4 * w)
+            for (int j = 0, keys = s.GroupKeys[i / FusedAttentionKernel.Group]; j < keys; j += 4)
             {
                 TVec a00 = TL.Zero, a01 = TL.Zero, a02 = TL.Zero, a03 = TL.Zero;
                 TVec a10 = TL.Zero, a11 = TL.Zero, a12 = TL.Zero, a13 = TL.Zero;
@@ -188,7 +219,7 @@ internal static class FusedAttentionKernel<TVec, TL>
     /// A query that has seen only hidden keys so far has m = −∞; we then subtract 0 instead, so
     /// exp(−∞ − (−∞)) = NaN never happens and its weights stay exactly 0.
     /// </remarks>
-    private static void OnlineSoftmax(FusedProblem p, FusedScratch s, int q0, int k0, int keys, bool partlyHidden)
+    private static void OnlineSoftmax(FusedProblem p, FusedScratch s, int q0, int k0, bool partlyHidden)
     {
         int w = TL.Count, width = p.QueryBlock;
         TVec zero = TL.Zero;
@@ -196,6 +227,7 @@ internal static class FusedAttentionKernel<TVec, TL>
         bool plain = p.Mask is null && !partlyHidden;
         for (int i = 0; i < width; i += w)
         {
+            int keys = s.GroupKeys[i / FusedAttentionKernel.Group];
             TVec oldMax = TL.Load(ref s.RunningMax[i]);
             TVec max = oldMax;
             ref double cell = ref Unsafe.Add(ref tile, i);
@@ -248,7 +280,7 @@ internal static class FusedAttentionKernel<TVec, TL>
     /// 4 value columns × 4 vectors of queries. The 4 value columns are read straight from V's
     /// column-major storage, each in order, so V needs no copy.
     /// </summary>
-    private static void AccumulateValues(FusedProblem p, FusedScratch s, int k0, int keys)
+    private static void AccumulateValues(FusedProblem p, FusedScratch s, int k0)
     {
         int w = TL.Count, width = p.QueryBlock, dv = p.ValueWidthPadded, stride = p.KeptCount;
         ref double tile = ref MemoryMarshal.GetArrayDataReference(s.S);
@@ -268,6 +300,7 @@ internal static class FusedAttentionKernel<TVec, TL>
                 TVec a10 = TL.Multiply(TL.Load(ref r1), f0), a11 = TL.Multiply(TL.Load(ref Unsafe.Add(ref r1, w)), f1), a12 = TL.Multiply(TL.Load(ref Unsafe.Add(ref r1, 2 * w)), f2), a13 = TL.Multiply(TL.Load(ref Unsafe.Add(ref r1, 3 * w)), f3);
                 TVec a20 = TL.Multiply(TL.Load(ref r2), f0), a21 = TL.Multiply(TL.Load(ref Unsafe.Add(ref r2, w)), f1), a22 = TL.Multiply(TL.Load(ref Unsafe.Add(ref r2, 2 * w)), f2), a23 = TL.Multiply(TL.Load(ref Unsafe.Add(ref r2, 3 * w)), f3);
                 TVec a30 = TL.Multiply(TL.Load(ref r3), f0), a31 = TL.Multiply(TL.Load(ref Unsafe.Add(ref r3, w)), f1), a32 = TL.Multiply(TL.Load(ref Unsafe.Add(ref r3, 2 * w)), f2), a33 = TL.Multiply(TL.Load(ref Unsafe.Add(ref r3, 3 * w)), f3);
+                int keys = s.GroupKeys[i / FusedAttentionKernel.Group];
                 ref double pj = ref Unsafe.Add(ref tile, i);
                 // Past the last value column (d_v not a multiple of 4) repeat the last one: those
                 // rows of Oᵀ are computed and never written out.
@@ -324,13 +357,14 @@ internal static class FusedAttentionKernel<TVec, TL>
     }
 
     /// <summary>Second pass, only when weights are asked for: recompute the scores and normalise them with the final max and sum.</summary>
-    private static void WriteWeights(FusedProblem p, FusedScratch s, int q0, int rows, int k0, int keys, bool partlyHidden)
+    private static void WriteWeights(FusedProblem p, FusedScratch s, int q0, int rows, int k0, bool partlyHidden)
     {
         int w = TL.Count, width = p.QueryBlock, n = p.Queries;
         TVec zero = TL.Zero, one = TL.Splat(1.0);
         double[] weights = p.Weights!;
         for (int i = 0; i < rows; i += w)
         {
+            int keys = s.GroupKeys[i / FusedAttentionKernel.Group];
             TVec offset = TL.ReplaceNegativeInfinity(TL.Load(ref s.RunningMax[i]), zero);
             TVec sum = TL.ReplaceZero(TL.Load(ref s.RunningSum[i]), one);
             if (p.Mask is not null || partlyHidden) Hide(p, s, q0, i, k0, keys, partlyHidden);
