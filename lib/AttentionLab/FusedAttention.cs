@@ -100,7 +100,8 @@ public static class FusedAttention
             throw FullyMaskedRow(0);
 
         int nq = q.RowCount, nk = k.RowCount, dk = q.ColumnCount, dv = v.ColumnCount;
-        output ??= Matrix<double>.Build.Dense(nq, dv);
+        // The kernel writes every cell of the output, so a new one need not be zeroed first.
+        output ??= Matrix<double>.Build.Dense(nq, dv, GC.AllocateUninitializedArray<double>(nq * dv));
         var weights = returnWeights ? Matrix<double>.Build.Dense(nq, nk) : null;
         var keyPanels = KeyPanels(ColumnMajor(k), nk, dk, kept, keyBlock);
         var values = kept.Length == nk ? ColumnMajor(v) : KeptValues(ColumnMajor(v), nk, dv, kept);
