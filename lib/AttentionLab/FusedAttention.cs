@@ -97,7 +97,7 @@ public static class FusedAttention
         // Without a general mask the visible keys are known before any arithmetic: a query with
         // none visible is reported now. With one, it is found by the kernel (its sum stays 0).
         if (mask is null && policy == FullyMaskedRowPolicy.Throw && limit[0] == 0)
-            throw FullyMaskedRow(0);
+            throw Softmax.FullyMaskedRow(0);
 
         int nq = q.RowCount, nk = k.RowCount, dk = q.ColumnCount, dv = v.ColumnCount;
         // The kernel writes every cell of the output, so a new one need not be zeroed first.
@@ -177,7 +177,7 @@ public static class FusedAttention
             });
 
         if (firstFullyMasked != int.MaxValue && policy == FullyMaskedRowPolicy.Throw)
-            throw FullyMaskedRow(firstFullyMasked);
+            throw Softmax.FullyMaskedRow(firstFullyMasked);
         return new FusedAttentionResult(output, weights, computed, (long)nq * nk);
     }
 
@@ -301,11 +301,6 @@ public static class FusedAttention
         return data;
     }
 
-    // The same words as Softmax.Rows, so both attentions report a fully masked row alike.
-    private static InvalidOperationException FullyMaskedRow(int row) => new(
-        $"Row {row} of the scores is fully masked (every key is −∞), so its softmax would be 0/0 = NaN. " +
-        "Check the mask for that query (an all-PAD sequence? left padding with a causal mask?), " +
-        "or ask for FullyMaskedRowPolicy.Zeros.");
 
     private static void Validate(Matrix<double> q, Matrix<double> k, Matrix<double> v, bool causal, IReadOnlyList<bool>? keyIsPad, Matrix<double>? mask)
     {

@@ -41,10 +41,7 @@ public static class Softmax
             if (double.IsNegativeInfinity(max))
             {
                 if (policy == FullyMaskedRowPolicy.Zeros) continue;
-                throw new InvalidOperationException(
-                    $"Row {i} of the scores is fully masked (every key is −∞), so its softmax would be 0/0 = NaN. " +
-                    "Check the mask for that query (an all-PAD sequence? left padding with a causal mask?), " +
-                    "or ask for FullyMaskedRowPolicy.Zeros.");
+                throw FullyMaskedRow(i);
             }
 
             double sum = 0;
@@ -59,4 +56,10 @@ public static class Softmax
         }
         return weights;
     }
+
+    /// <summary>The error every attention of the library gives for a fully masked row under <see cref="FullyMaskedRowPolicy.Throw"/>.</summary>
+    internal static InvalidOperationException FullyMaskedRow(int row) => new(
+        $"Row {row} of the scores is fully masked (every key is −∞), so its softmax would be 0/0 = NaN. " +
+        "Check the mask for that query (an all-PAD sequence? left padding with a causal mask?), " +
+        "or ask for FullyMaskedRowPolicy.Zeros.");
 }
