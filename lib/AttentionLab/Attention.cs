@@ -30,6 +30,21 @@ public static class Attention
         Matrix<double>? mask = null,
         FullyMaskedRowPolicy policy = FullyMaskedRowPolicy.Throw)
     {
+        CheckShapes(q, k, v, mask);
+
+        var scores = q.TransposeAndMultiply(k) / Math.Sqrt(q.ColumnCount);
+        var masked = mask is null ? scores : scores + mask;
+        var weights = Softmax.Rows(masked, policy);
+        return new AttentionResult(weights * v, weights, scores, masked);
+    }
+
+    /// <summary>
+    /// The shape rules every attention of the library enforces (the readable one here and
+    /// <see cref="FusedAttention"/>): Q and K share their width, V has a row per key, and the mask is
+    /// queries × keys.
+    /// </summary>
+    internal static void CheckShapes(Matrix<double> q, Matrix<double> k, Matrix<double> v, Matrix<double>? mask)
+    {
         ArgumentNullException.ThrowIfNull(q);
         ArgumentNullException.ThrowIfNull(k);
         ArgumentNullException.ThrowIfNull(v);
@@ -48,11 +63,6 @@ public static class Attention
             throw new ArgumentException(
                 $"The mask must be queries × keys = {q.RowCount} × {k.RowCount}, but it is {Masks.Shape(mask)}.",
                 nameof(mask));
-
-        var scores = q.TransposeAndMultiply(k) / Math.Sqrt(q.ColumnCount);
-        var masked = mask is null ? scores : scores + mask;
-        var weights = Softmax.Rows(masked, policy);
-        return new AttentionResult(weights * v, weights, scores, masked);
     }
 
     private static void RequireNonEmpty(Matrix<double> m, string name)

@@ -304,24 +304,7 @@ public static class FusedAttention
 
     private static void Validate(Matrix<double> q, Matrix<double> k, Matrix<double> v, bool causal, IReadOnlyList<bool>? keyIsPad, Matrix<double>? mask)
     {
-        ArgumentNullException.ThrowIfNull(q);
-        ArgumentNullException.ThrowIfNull(k);
-        ArgumentNullException.ThrowIfNull(v);
-        RequireNonEmpty(q, nameof(q));
-        RequireNonEmpty(k, nameof(k));
-        RequireNonEmpty(v, nameof(v));
-        if (k.ColumnCount != q.ColumnCount)
-            throw new ArgumentException(
-                $"Q and K must have the same width d_k: q is {Masks.Shape(q)}, so k must be keys × {q.ColumnCount}, but k is {Masks.Shape(k)}.",
-                nameof(k));
-        if (v.RowCount != k.RowCount)
-            throw new ArgumentException(
-                $"V needs one row per key: k is {Masks.Shape(k)}, so v must be {k.RowCount} × d_v, but v is {Masks.Shape(v)}.",
-                nameof(v));
-        if (mask is not null && (mask.RowCount != q.RowCount || mask.ColumnCount != k.RowCount))
-            throw new ArgumentException(
-                $"The mask must be queries × keys = {q.RowCount} × {k.RowCount}, but it is {Masks.Shape(mask)}.",
-                nameof(mask));
+        Attention.CheckShapes(q, k, v, mask);
         ValidateStructure(q.RowCount, k.RowCount, causal, keyIsPad);
         RequireFinite(q, nameof(q));
         RequireFinite(k, nameof(k));
@@ -349,12 +332,6 @@ public static class FusedAttention
         double rest = 0;
         for (; i < data.Length; i++) rest += data[i] * 0;
         return double.IsFinite(System.Numerics.Vector.Sum(zeros) + rest);
-    }
-
-    private static void RequireNonEmpty(Matrix<double> m, string name)
-    {
-        if (m.RowCount == 0 || m.ColumnCount == 0)
-            throw new ArgumentException($"{name} is empty ({Masks.Shape(m)}): attention needs at least one token of width ≥ 1.", name);
     }
 
     // Scores of NaN or +∞ would make the readable softmax throw; say so up front, naming the input.
