@@ -52,6 +52,32 @@ internal static class ExpConstants
     public const double Smallest = -708.39;
     public const double C2 = 1.0 / 2, C3 = 1.0 / 6, C4 = 1.0 / 24, C5 = 1.0 / 120, C6 = 1.0 / 720, C7 = 1.0 / 5040,
         C8 = 1.0 / 40320, C9 = 1.0 / 362880, C10 = 1.0 / 3628800, C11 = 1.0 / 39916800, C12 = 1.0 / 479001600;
+
+    /// <summary>
+    /// The steps every width shares: the reduction x = k ln 2 + r and the series for exp(r).
+    /// Returns exp(r); <paramref name="t"/> is k + 1.5 · 2⁵², whose low bits hold k for building 2^k.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Series<TLanes, TVec>(TVec x, out TVec t) where TLanes : ILanes<TVec> where TVec : struct
+    {
+        t = TLanes.MultiplyAdd(x, TLanes.Splat(Log2E), TLanes.Splat(RoundingShift));
+        var k = TLanes.Subtract(t, TLanes.Splat(RoundingShift));
+        var r = TLanes.MultiplyAdd(k, TLanes.Splat(-Ln2High), x);
+        r = TLanes.MultiplyAdd(k, TLanes.Splat(-Ln2Low), r);
+        var p = TLanes.Splat(C12);
+        p = TLanes.MultiplyAdd(p, r, TLanes.Splat(C11));
+        p = TLanes.MultiplyAdd(p, r, TLanes.Splat(C10));
+        p = TLanes.MultiplyAdd(p, r, TLanes.Splat(C9));
+        p = TLanes.MultiplyAdd(p, r, TLanes.Splat(C8));
+        p = TLanes.MultiplyAdd(p, r, TLanes.Splat(C7));
+        p = TLanes.MultiplyAdd(p, r, TLanes.Splat(C6));
+        p = TLanes.MultiplyAdd(p, r, TLanes.Splat(C5));
+        p = TLanes.MultiplyAdd(p, r, TLanes.Splat(C4));
+        p = TLanes.MultiplyAdd(p, r, TLanes.Splat(C3));
+        p = TLanes.MultiplyAdd(p, r, TLanes.Splat(C2));
+        p = TLanes.MultiplyAdd(p, r, TLanes.Splat(1.0));
+        return TLanes.MultiplyAdd(p, r, TLanes.Splat(1.0));
+    }
 }
 
 internal readonly struct Lanes512 : ILanes<Vector512<double>>
@@ -70,24 +96,7 @@ internal readonly struct Lanes512 : ILanes<Vector512<double>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Exp(Vector512<double> x)
     {
-        // Steps explained in ExpConstants.
-        var t = Vector512.FusedMultiplyAdd(x, Vector512.Create(ExpConstants.Log2E), Vector512.Create(ExpConstants.RoundingShift));
-        var k = t - Vector512.Create(ExpConstants.RoundingShift);
-        var r = Vector512.FusedMultiplyAdd(k, Vector512.Create(-ExpConstants.Ln2High), x);
-        r = Vector512.FusedMultiplyAdd(k, Vector512.Create(-ExpConstants.Ln2Low), r);
-        var p = Vector512.Create(ExpConstants.C12);
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(ExpConstants.C11));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(ExpConstants.C10));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(ExpConstants.C9));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(ExpConstants.C8));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(ExpConstants.C7));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(ExpConstants.C6));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(ExpConstants.C5));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(ExpConstants.C4));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(ExpConstants.C3));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(ExpConstants.C2));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.0));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.0));
+        var p = ExpConstants.Series<Lanes512, Vector512<double>>(x, out var t);
         var twoToK = (t.AsInt64() - Vector512.Create(ExpConstants.RoundingShift).AsInt64() + Vector512.Create(1023L)) << 52;
         var e = p * twoToK.AsDouble();
         return Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(ExpConstants.Smallest)), Vector512<double>.Zero, e);
@@ -119,24 +128,7 @@ internal readonly struct Lanes256 : ILanes<Vector256<double>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Exp(Vector256<double> x)
     {
-        // Steps explained in ExpConstants.
-        var t = Vector256.FusedMultiplyAdd(x, Vector256.Create(ExpConstants.Log2E), Vector256.Create(ExpConstants.RoundingShift));
-        var k = t - Vector256.Create(ExpConstants.RoundingShift);
-        var r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-ExpConstants.Ln2High), x);
-        r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-ExpConstants.Ln2Low), r);
-        var p = Vector256.Create(ExpConstants.C12);
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(ExpConstants.C11));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(ExpConstants.C10));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(ExpConstants.C9));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(ExpConstants.C8));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(ExpConstants.C7));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(ExpConstants.C6));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(ExpConstants.C5));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(ExpConstants.C4));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(ExpConstants.C3));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(ExpConstants.C2));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.0));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.0));
+        var p = ExpConstants.Series<Lanes256, Vector256<double>>(x, out var t);
         var twoToK = (t.AsInt64() - Vector256.Create(ExpConstants.RoundingShift).AsInt64() + Vector256.Create(1023L)) << 52;
         var e = p * twoToK.AsDouble();
         return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(ExpConstants.Smallest)), Vector256<double>.Zero, e);
