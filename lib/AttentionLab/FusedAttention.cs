@@ -103,15 +103,16 @@ public static class FusedAttention
         // The kernel writes every cell of the output, so a new one need not be zeroed first.
         output ??= Matrix<double>.Build.Dense(nq, dv, GC.AllocateUninitializedArray<double>(nq * dv));
         var weights = returnWeights ? Matrix<double>.Build.Dense(nq, nk) : null;
-        var keyPanels = KeyPanels(ColumnMajor(k), nk, dk, kept, keyBlock);
+        bool keysInPlace = kept.Length == nk && nk % 4 == 0;
+        var keys = keysInPlace ? ColumnMajor(k) : KeyPanels(ColumnMajor(k), nk, dk, kept, keyBlock);
         var values = kept.Length == nk ? ColumnMajor(v) : KeptValues(ColumnMajor(v), nk, dv, kept);
         try
         {
-            return Run(q, nk, mask, policy, options, queryBlock, keyBlock, kept, limit, output, weights, keyPanels, values);
+            return Run(q, nk, mask, policy, options, queryBlock, keyBlock, kept, limit, output, weights, keys, keysInPlace, values);
         }
         finally
         {
-            FusedScratch.Return(keyPanels);
+            if (!keysInPlace) FusedScratch.Return(keys);
             if (kept.Length != nk) FusedScratch.Return(values);
         }
     }
@@ -119,7 +120,7 @@ public static class FusedAttention
     private static FusedAttentionResult Run(
         Matrix<double> q, int nk, Matrix<double>? mask, FullyMaskedRowPolicy policy, FusedAttentionOptions options,
         int queryBlock, int keyBlock, int[] kept, int[] limit, Matrix<double> output, Matrix<double>? weights,
-        double[] keyPanels, double[] values)
+        double[] keys, bool keysInPlace, double[] values)
     {
         int nq = q.RowCount, dk = q.ColumnCount, dv = output.ColumnCount;
         var problem = new FusedProblem
@@ -127,7 +128,8 @@ public static class FusedAttention
             Queries = nq, KeyWidth = dk, ValueWidth = dv, ValueWidthPadded = (dv + 3) / 4 * 4,
             Scale = 1.0 / Math.Sqrt(dk),
             Q = ColumnMajor(q),
-            KeyPanels = keyPanels,
+            Keys = keys,
+            KeysInPlace = keysInPlace,
             Values = values,
             KeptCount = kept.Length,
             KeptKeys = kept,
@@ -165,16 +167,9 @@ public static class FusedAttention
         }
 
         if (workers == 1)
-        {
-            using var scratch = new FusedScratch(problem);
-            Work(scratch);
-        }
+            Work(FusedScratch.For(problem));
         else
-            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ =>
-            {
-                using var scratch = new FusedScratch(problem);
-                Work(scratch);
-            });
+            ForkJoin.Run(workers, () => Work(FusedScratch.For(problem)));
 
         if (firstFullyMasked != int.MaxValue && policy == FullyMaskedRowPolicy.Throw)
             throw Softmax.FullyMaskedRow(firstFullyMasked);
@@ -322,16 +317,23 @@ public static class FusedAttention
                 nameof(keyIsPad));
     }
 
-    // x · 0 is 0 for every finite x and NaN for ±∞ and NaN, so one vectorised pass finds any.
+    // x · 0 is 0 for every finite x and NaN for ±∞ and NaN, so one vectorised pass finds any. Four
+    // running sums instead of one, so the adds need not wait for each other.
     private static bool AllFinite(double[] data)
     {
-        var zeros = System.Numerics.Vector<double>.Zero;
+        var zero = System.Numerics.Vector<double>.Zero;
+        System.Numerics.Vector<double> a = zero, b = zero, c = zero, d = zero;
         int i = 0, w = System.Numerics.Vector<double>.Count;
-        for (; i + w <= data.Length; i += w)
-            zeros += new System.Numerics.Vector<double>(data, i) * System.Numerics.Vector<double>.Zero;
+        for (; i + 4 * w <= data.Length; i += 4 * w)
+        {
+            a += new System.Numerics.Vector<double>(data, i) * zero;
+            b += new System.Numerics.Vector<double>(data, i + w) * zero;
+            c += new System.Numerics.Vector<double>(data, i + 2 * w) * zero;
+            d += new System.Numerics.Vector<double>(data, i + 3 * w) * zero;
+        }
         double rest = 0;
         for (; i < data.Length; i++) rest += data[i] * 0;
-        return double.IsFinite(System.Numerics.Vector.Sum(zeros) + rest);
+        return double.IsFinite(System.Numerics.Vector.Sum(a + b + c + d) + rest);
     }
 
     // Scores of NaN or +∞ would make the readable softmax throw; say so up front, naming the input.
