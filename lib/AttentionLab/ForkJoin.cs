@@ -55,8 +55,9 @@ internal static class ForkJoin
     /// <summary>One helper thread and the one job it may hold.</summary>
     private sealed class Helper
     {
-        // Idle → Given (by a caller) → Running (by the helper) → Finished → Idle (by the caller),
-        // or Given → Idle when the caller calls the job off before the helper starts it.
+        // Idle → Claimed → Given (a caller hands over a job) → Running (the helper starts it) →
+        // Finished → Idle (the caller collects it); or Given → Claimed → Idle when the caller
+        // takes the job back before the helper started it.
         private const int Idle = 0, Claimed = 1, Given = 2, Running = 3, Finished = 4;
         private int _state;
         private int _sleeping;
@@ -77,7 +78,6 @@ internal static class ForkJoin
         {
             if (Interlocked.CompareExchange(ref _state, Claimed, Idle) != Idle) return false;
             _work = work;
-            _error = null;
             Interlocked.Exchange(ref _state, Given);
             if (Interlocked.Exchange(ref _sleeping, 0) == 1) _wake.Release();
             return true;
@@ -86,11 +86,17 @@ internal static class ForkJoin
         /// <summary>Calls the job off if it has not started, else waits for it; returns what it threw.</summary>
         public Exception? Finish()
         {
-            if (Interlocked.CompareExchange(ref _state, Idle, Given) == Given) return null;
-            var spinner = new SpinWait();
-            while (Volatile.Read(ref _state) != Finished) spinner.SpinOnce(sleep1Threshold: -1);
-            var error = _error;
+            Exception? error = null;
+            // Taking the job back passes through Claimed, so no other caller can hand over a new
+            // one before this one's reference is dropped.
+            if (Interlocked.CompareExchange(ref _state, Claimed, Given) != Given)
+            {
+                var spinner = new SpinWait();
+                while (Volatile.Read(ref _state) != Finished) spinner.SpinOnce(sleep1Threshold: -1);
+                error = _error;
+            }
             _work = null;
+            _error = null;
             Volatile.Write(ref _state, Idle);
             return error;
         }
@@ -101,28 +107,32 @@ internal static class ForkJoin
             {
                 long until = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(SpinTime.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
                 var spinner = new SpinWait();
-                while (Volatile.Read(ref _state) != Given && System.Diagnostics.Stopwatch.GetTimestamp() < until)
-                    spinner.SpinOnce(sleep1Threshold: -1);
-                if (Interlocked.CompareExchange(ref _state, Running, Given) == Given)
+                bool ran = false;
+                while (!ran && System.Diagnostics.Stopwatch.GetTimestamp() < until)
                 {
-                    try
+                    if (Volatile.Read(ref _state) == Given && Interlocked.CompareExchange(ref _state, Running, Given) == Given)
                     {
-                        _work!();
+                        try
+                        {
+                            _work!();
+                        }
+                        catch (Exception e)
+                        {
+                            _error = e;
+                        }
+                        Volatile.Write(ref _state, Finished);
+                        ran = true; // then spin afresh: the next call often comes within microseconds
                     }
-                    catch (Exception e)
-                    {
-                        _error = e;
-                    }
-                    Volatile.Write(ref _state, Finished);
-                    continue;
+                    else spinner.SpinOnce(sleep1Threshold: -1);
                 }
+                if (ran) continue;
                 // Nothing came: sleep until a caller hands over a job. Saying so before looking a
                 // last time means a job given in between is either seen here or wakes the helper.
                 Interlocked.Exchange(ref _sleeping, 1);
                 if (Volatile.Read(ref _state) == Given)
                 {
-                    // Taken back, or the caller already released the semaphore (then the next
-                    // wait returns at once and the loop looks again).
+                    // The caller may already have released the semaphore; then the next wait
+                    // returns at once and the loop looks again.
                     Interlocked.Exchange(ref _sleeping, 0);
                     continue;
                 }
