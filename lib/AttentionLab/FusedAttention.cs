@@ -112,8 +112,8 @@ public static class FusedAttention
         }
         finally
         {
-            if (!keysInPlace) FusedScratch.Return(keys);
-            if (kept.Length != nk) FusedScratch.Return(values);
+            if (!keysInPlace) ReturnCopy(keys);
+            if (kept.Length != nk) ReturnCopy(values);
         }
     }
 
@@ -248,13 +248,18 @@ public static class FusedAttention
         return (kept, limit);
     }
 
+    // The copies of K and V made when some keys are PAD come from the shared pool and go back to it.
+    private static double[] RentCopy(int length) => System.Buffers.ArrayPool<double>.Shared.Rent(length);
+
+    private static void ReturnCopy(double[] array) => System.Buffers.ArrayPool<double>.Shared.Return(array);
+
     /// <summary>K's kept rows, transposed into one d_k × KeyBlock panel per key block.</summary>
     private static double[] KeyPanels(double[] k, int nk, int dk, int[] kept, int keyBlock)
     {
         int blocks = Math.Max(1, (kept.Length + keyBlock - 1) / keyBlock);
         // Rented, not cleared: past the kept keys a panel holds leftovers, which only reach score
         // rows the kernel then ignores (it computes keys 4 at a time).
-        var panels = FusedScratch.Rent(blocks * dk * keyBlock);
+        var panels = RentCopy(blocks * dk * keyBlock);
         bool contiguous = kept.Length == nk;
         for (int b = 0; b < blocks; b++)
         {
@@ -273,7 +278,7 @@ public static class FusedAttention
     /// <summary>V without its PAD rows, still column-major (only needed when some key is PAD).</summary>
     private static double[] KeptValues(double[] v, int nk, int dv, int[] kept)
     {
-        var values = FusedScratch.Rent(Math.Max(1, kept.Length * dv));
+        var values = RentCopy(Math.Max(1, kept.Length * dv));
         for (int c = 0; c < dv; c++)
         {
             var from = v.AsSpan(c * nk, nk);

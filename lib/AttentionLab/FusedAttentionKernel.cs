@@ -116,10 +116,6 @@ internal sealed class FusedScratch
         _lanes = _limit + w;
         if (GroupKeys.Length < width / FusedAttentionKernel.Group) GroupKeys = new int[width / FusedAttentionKernel.Group];
     }
-
-    public static double[] Rent(int length) => System.Buffers.ArrayPool<double>.Shared.Rent(length);
-
-    public static void Return(double[] array) => System.Buffers.ArrayPool<double>.Shared.Return(array);
 }
 
 internal static class FusedAttentionKernel
@@ -158,9 +154,9 @@ internal static class FusedAttentionKernel<TVec, TL>
         // Lanes past the last query repeat its limit, so they never widen the range of key blocks.
         for (int i = 0; i < width; i++)
             s.Limit[i] = p.Limit[Math.Min(q0 + i, p.Queries - 1)];
-        s.RunningMax[..width].Fill(double.NegativeInfinity);
-        s.RunningSum[..width].Clear();
-        s.O[..(p.ValueWidthPadded * width)].Clear();
+        s.RunningMax.Fill(double.NegativeInfinity);
+        s.RunningSum.Clear();
+        s.O.Clear();
 
         // The limits grow with the query (causal) or are all equal: the first row sees the fewest
         // keys and the last row the most. Key blocks past the last row's limit are never touched:
