@@ -53,6 +53,26 @@ public sealed class ConsoleProgress(TextWriter output) : IExecutionObserver
         }
     }
 
+    /// <summary>
+    /// The time table printed after a course run: one line per notebook (its time, and of it the kernel's
+    /// start and setup cells), then the sum.
+    /// </summary>
+    public static string Summary(IReadOnlyList<NotebookRun> runs)
+    {
+        var width = Math.Max("notebook".Length, runs.Select(r => r.Notebook.Name.Length).DefaultIfEmpty(0).Max());
+        var lines = new List<string> { $"{"notebook".PadRight(width)}  {"time",8}  {"of it setup",11}" };
+        foreach (var run in runs)
+        {
+            var setup = run.SetupDuration is { } s ? Seconds(s) : "-";
+            var verdict = run.Succeeded ? "" : "  FAILED";
+            lines.Add($"{run.Notebook.Name.PadRight(width)}  {Seconds(run.Duration),8}  {setup,11}{verdict}");
+        }
+
+        var total = TimeSpan.FromTicks(runs.Sum(r => r.Duration.Ticks));
+        lines.Add($"{"sum".PadRight(width)}  {Seconds(total),8}");
+        return string.Join(Environment.NewLine, lines);
+    }
+
     private static string Seconds(TimeSpan duration) =>
         duration.TotalSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + "s";
 }

@@ -10,6 +10,14 @@ public sealed record NotebookRun(NotebookFile Notebook, IReadOnlyList<CellResult
     /// <summary>True when no cell failed or timed out and the notebook itself could be run.</summary>
     public bool Succeeded => Error is null && FirstFailure is null;
 
+    /// <summary>
+    /// What a learner waits for before the lesson proper begins: the kernel's start and every cell before the
+    /// "Try it" cell (the setup: the library and its packages). Null when the notebook has no "Try it" cell.
+    /// </summary>
+    public TimeSpan? SetupDuration => Notebook.ParametersCell is { } tryIt
+        ? Duration - TimeSpan.FromTicks(Cells.Where(c => c.Cell.Index >= tryIt.Index).Sum(c => c.Duration.Ticks))
+        : null;
+
     /// <summary>The cell that stopped the notebook, or null.</summary>
     public CellResult? FirstFailure => Cells.FirstOrDefault(c => c.IsFailure);
 

@@ -79,6 +79,8 @@ root.SetAction(async (parseResult, cancellationToken) =>
     var report = await CourseRun.RunAsync(notebooks, bookFolder, options, new ConsoleProgress(), cancellationToken);
 
     Console.WriteLine();
+    Console.WriteLine(ConsoleProgress.Summary(report.Runs));
+    Console.WriteLine();
     Console.WriteLine($"Book: {Path.Combine(report.BookFolder, "index.html")}");
     if (report.Succeeded)
     {

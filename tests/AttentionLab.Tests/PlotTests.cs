@@ -217,25 +217,47 @@ public class PlotTests
         Assert.All(data, (trace, k) => Assert.Equal(k < 1, trace.GetProperty("visible").GetBoolean()));
     }
 
+    /// <summary>Random matrices up to 8 × 8 whose cells are −∞ (kind 0), NaN (1), +∞ (2) or finite.</summary>
+    private static readonly Gen<(int R, int C, int[] Kinds)> NonFiniteCells =
+        from r in Gen.Int[1, 8]
+        from c in Gen.Int[1, 8]
+        from kinds in Gen.Int[0, 5].Array[r * c]
+        select (r, c, kinds);
+
+    private static Matrix<double> WithKinds(int r, int c, int[] kinds) =>
+        Matrix<double>.Build.Dense(r, c, (i, j) => kinds[i * c + j] switch { 0 => Inf, 1 => double.NaN, 2 => double.PositiveInfinity, var k => k - 3.5 });
+
     [Fact]
     public void Crosses_and_labels_match_the_non_finite_cells_of_any_matrix()
     {
-        var gen =
-            from r in Gen.Int[1, 8]
-            from c in Gen.Int[1, 8]
-            from kinds in Gen.Int[0, 5].Array[r * c]
-            select (r, c, kinds);
-        gen.Sample(t =>
+        // The property where it is decided: the panel builder every heatmap goes through, 100 random matrices.
+        NonFiniteCells.Sample(t =>
         {
             var (r, c, kinds) = t;
-            // 0 = −∞, 1 = NaN, 2 = +∞, otherwise a finite value
-            var m = Matrix<double>.Build.Dense(r, c, (i, j) => kinds[i * c + j] switch { 0 => Inf, 1 => double.NaN, 2 => double.PositiveInfinity, var k => k - 3.5 });
-            var layout = Figure(Plot.Heatmap(m, "random")).GetProperty("layout");
+            var labels = Enumerable.Range(0, Math.Max(r, c)).Select(i => $"t{i}").ToArray();
+            var panel = PlotMaskedCells.Build(WithKinds(r, c, kinds), labels[..r], labels[..c],
+                new PlotMaskedCells.Style(null, null, null, null, 2, AsMask: false), "x", "y", cellPx: 40, colorBar: null);
+            string?[] texts = [.. panel.Annotations.Select(a => a["text"] as string)];
+            Assert.Equal(kinds.Count(k => k == 0), panel.Shapes.Count(s => s["type"] as string == "path"));
+            Assert.Equal(kinds.Count(k => k == 0), texts.Count(x => x == "−∞"));
+            Assert.Equal(kinds.Count(k => k == 1), texts.Count(x => x == "NaN"));
+            Assert.Equal(kinds.Count(k => k == 2), texts.Count(x => x == "+∞"));
+        }, iter: 100);
+    }
+
+    [Fact]
+    public void Crosses_and_labels_of_non_finite_cells_survive_the_export_to_plotly_json()
+    {
+        // The same property through Plot.Heatmap and Plotly.NET's JSON export (slow: a handful of matrices).
+        NonFiniteCells.Sample(t =>
+        {
+            var (r, c, kinds) = t;
+            var layout = Figure(Plot.Heatmap(WithKinds(r, c, kinds), "random")).GetProperty("layout");
             Assert.Equal(kinds.Count(k => k == 0), Crosses(layout).Length);
             Assert.Equal(kinds.Count(k => k == 0), Labels(layout, "−∞").Length);
             Assert.Equal(kinds.Count(k => k == 1), Labels(layout, "NaN").Length);
             Assert.Equal(kinds.Count(k => k == 2), Labels(layout, "+∞").Length);
-        }, iter: 100);
+        }, iter: 5);
     }
 
     [Fact]

@@ -86,6 +86,22 @@ public class TrainerTests
     }
 
     [Fact]
+    public void A_run_cut_short_by_MaxSteps_takes_exactly_the_first_steps_of_the_full_run()
+    {
+        var data = Data(64, 4);
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 16, Seed = 5, Threads = 2, ReportEvery = 2 };
+        var full = Trainer.Train(new TrainableTransformer(Config, seed: 1), data, options);
+        var cut = new TrainableTransformer(Config, seed: 1);
+        var shortRun = Trainer.Train(cut, data, options with { MaxSteps = 5 });
+
+        Assert.Equal(5, shortRun.Steps);
+        Assert.Equal([2, 4, 5], shortRun.History.Select(h => h.Step));
+        Assert.Equal(full.History.Take(2).Select(h => h.Loss), shortRun.History.Take(2).Select(h => h.Loss));
+        Assert.Null(shortRun.ReachedAccuracy);
+        Assert.Throws<ArgumentException>(() => Trainer.Train(cut, data, options with { MaxSteps = 0 }));
+    }
+
+    [Fact]
     public void Bad_options_are_errors_that_name_them()
     {
         var model = new TrainableTransformer(Config, seed: 1);

@@ -3,17 +3,16 @@ using System.Diagnostics;
 namespace Book.Tests;
 
 /// <summary>
-/// What every browser test shares, made once per test run: the book of every lesson under notebooks/,
-/// a second small book whose notebook uses markup as a token (<see cref="LearnerTextNotebook"/>), both
-/// written by CourseRunner in this process, and one headless Chromium driven by Playwright.
+/// What every browser test shares, made once per test run: the book of every lesson under notebooks/
+/// (the lessons' one shared in-process run, <see cref="SharedLessonRun"/>, which Notebooks.Tests uses too),
+/// a second small book whose notebook uses markup as a token (<see cref="LearnerTextNotebook"/>), written
+/// by CourseRunner in this process, and one headless Chromium driven by Playwright.
 /// A failing notebook does not stop the fixture (the book is written anyway; the tests report it), and
-/// neither does a missing browser: the tests that need it fail with the reason.
+/// neither does a missing browser: the browser tests are then skipped (<see cref="Browser"/>), or in CI fail
+/// with the reason.
 /// </summary>
 public sealed class BookFixture : IAsyncLifetime
 {
-    /// <summary>Debian's Chromium (apt-get install chromium); Playwright's own browser download is never used.</summary>
-    public const string ChromiumPath = "/usr/bin/chromium";
-
     /// <summary>Generous: two shared cores, a cold Chromium and large pages.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
@@ -27,7 +26,7 @@ public sealed class BookFixture : IAsyncLifetime
     private IBrowser? _browser;
     private string? _browserError;
 
-    public string LessonBookFolder { get; } = Path.Combine(Repository.TestBookFolder, "lessons");
+    public string LessonBookFolder => Lessons.BookFolder;
 
     public string LearnerTextBookFolder { get; } = Path.Combine(Repository.TestBookFolder, "learner-text", "book");
 
@@ -35,7 +34,7 @@ public sealed class BookFixture : IAsyncLifetime
 
     public CourseReport LearnerText { get; private set; } = null!;
 
-    /// <summary>How long writing the books and starting the browser took (in the test output).</summary>
+    /// <summary>How long getting the books and starting the browser took (in the test output).</summary>
     public string Timings { get; private set; } = "";
 
     public async Task InitializeAsync()
@@ -46,35 +45,40 @@ public sealed class BookFixture : IAsyncLifetime
             Directory.Delete(Repository.TestBookFolder, recursive: true);
         }
 
-        Lessons = await CourseRun.RunAsync(Book.Tests.Lessons.Paths, LessonBookFolder);
+        Lessons = await SharedLessonRun.GetAsync();
         var lessons = clock.Elapsed;
 
         var notebook = LearnerTextNotebook.Write(Path.Combine(Repository.TestBookFolder, "learner-text", "notebooks"));
         LearnerText = await CourseRun.RunAsync([notebook], LearnerTextBookFolder);
         var learnerText = clock.Elapsed - lessons;
 
-        await LaunchBrowserAsync();
-        Timings = $"lesson book {lessons.TotalSeconds:0.0} s, learner-text book {learnerText.TotalSeconds:0.0} s, "
+        if (Browser.SkipReason is null)
+        {
+            await LaunchBrowserAsync();
+        }
+
+        Timings = $"lesson book {lessons.TotalSeconds:0.0} s ({SharedLessonRun.Provenance}), "
+                  + $"learner-text book {learnerText.TotalSeconds:0.0} s, "
                   + $"browser {(clock.Elapsed - lessons - learnerText).TotalSeconds:0.0} s";
     }
 
     private async Task LaunchBrowserAsync()
     {
-        if (!File.Exists(ChromiumPath))
+        if (!Browser.Installed)
         {
-            _browserError = $"Chromium is not installed at {ChromiumPath}; the book's browser tests need it. "
+            _browserError = $"Chromium is not installed at {Browser.DebianChromium}; the book's browser tests need it. "
                             + "Install it with: apt-get install chromium   (as root; .ci/run does this on CI).";
             return;
         }
 
         try
         {
-            // No "playwright install": ExecutablePath points at Debian's Chromium, and the Node driver
-            // comes with the package (bin/.playwright).
+            // No download: ExecutablePath points at Debian's Chromium (or, left null, at a Chromium Playwright
+            // installed itself), and the Node driver comes with the package (bin/.playwright).
             _playwright = await Playwright.CreateAsync();
             _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
-                ExecutablePath = ChromiumPath,
+                ExecutablePath = Browser.ExecutablePath,
                 Headless = true,
                 Args = ChromiumArgs,
                 Timeout = (float)Timeout.TotalMilliseconds,
@@ -82,7 +86,7 @@ public sealed class BookFixture : IAsyncLifetime
         }
         catch (Exception e) when (e is PlaywrightException or TimeoutException or InvalidOperationException)
         {
-            _browserError = $"Headless Chromium ({ChromiumPath}) could not be started through Playwright: {e.Message}";
+            _browserError = $"Headless Chromium ({Browser.ExecutablePath ?? "Playwright's own"}) could not be started through Playwright: {e.Message}";
         }
     }
 
@@ -107,7 +111,7 @@ public sealed class BookFixture : IAsyncLifetime
     public string LessonUrl(string page) => new Uri(Path.Combine(LessonBookFolder, page)).AbsoluteUri;
 
     /// <summary>The lesson's run, by name ("02-padding-mask").</summary>
-    public NotebookRun RunOf(string lesson) => Lessons.Runs.Single(r => r.Notebook.Name == lesson);
+    public NotebookRun RunOf(string lesson) => Lessons.RunOf(lesson);
 
     public async Task DisposeAsync()
     {

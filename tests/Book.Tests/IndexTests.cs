@@ -4,7 +4,7 @@ namespace Book.Tests;
 [Collection(BookCollection.Name)]
 public sealed class IndexTests(BookFixture book)
 {
-    [Fact]
+    [BrowserFact]
     public async Task Index_links_every_lesson_and_its_links_open_them()
     {
         await using var browser = await book.NewPageAsync();
@@ -22,7 +22,7 @@ public sealed class IndexTests(BookFixture book)
         Assert.Empty(browser.RequestsOffTheMachine);
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task Index_names_each_lesson_once_with_its_number_beside_it()
     {
         await using var browser = await book.NewPageAsync();

@@ -7,7 +7,7 @@ namespace Book.Tests;
 [Collection(BookCollection.Name)]
 public sealed class LearnerTextTests(BookFixture book)
 {
-    [Fact]
+    [BrowserFact]
     public async Task A_token_that_looks_like_a_script_is_shown_as_text_and_never_runs()
     {
         var run = Assert.Single(book.LearnerText.Runs);

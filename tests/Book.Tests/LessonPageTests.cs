@@ -15,7 +15,7 @@ public sealed class LessonPageTests(BookFixture book, ITestOutputHelper output)
         Assert.True(run.Succeeded, run.FailureSummary);
     }
 
-    [Theory]
+    [BrowserTheory]
     [MemberData(nameof(Lessons.Names), MemberType = typeof(Lessons))]
     public async Task Page_loads_with_no_error_and_no_request_off_the_machine(string lesson)
     {
@@ -29,7 +29,7 @@ public sealed class LessonPageTests(BookFixture book, ITestOutputHelper output)
         Assert.Contains(browser.Requests, url => url.EndsWith("/" + lesson + ".html", StringComparison.Ordinal));
     }
 
-    [Theory]
+    [BrowserTheory]
     [MemberData(nameof(Lessons.Names), MemberType = typeof(Lessons))]
     public async Task Every_chart_is_drawn(string lesson)
     {
@@ -48,7 +48,7 @@ public sealed class LessonPageTests(BookFixture book, ITestOutputHelper output)
         Assert.True(missing.Length == 0, $"Charts not drawn (1-based, in page order): {string.Join(", ", missing)} of {containers}.");
     }
 
-    [Theory]
+    [BrowserTheory]
     [MemberData(nameof(Lessons.Names), MemberType = typeof(Lessons))]
     public async Task Every_chart_is_seen_whole_in_a_1280_pixel_window(string lesson)
     {
@@ -71,7 +71,7 @@ public sealed class LessonPageTests(BookFixture book, ITestOutputHelper output)
             "The page scrolls sideways.");
     }
 
-    [Theory]
+    [BrowserTheory]
     [MemberData(nameof(Lessons.Names), MemberType = typeof(Lessons))]
     public async Task Next_leads_to_the_next_lesson_and_previous_comes_back(string lesson)
     {

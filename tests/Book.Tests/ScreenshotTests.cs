@@ -15,7 +15,7 @@ public sealed class ScreenshotTests(BookFixture book)
         { "03-causal-and-combined-masks", "Plot.Side(\"causal + padding = combined\"" },
     };
 
-    [Theory]
+    [BrowserTheory]
     [MemberData(nameof(Pictures))]
     public async Task Screenshot_of_a_lesson_chart(string lesson, string code)
     {

@@ -1,6 +1,7 @@
 namespace Notebooks.Tests;
 
 /// <summary>Every lesson has a "Try it" cell and a second set of inputs for it; no entry names a missing lesson.</summary>
+[Trait("Category", "InProcess")]
 public sealed class AlternateInputsTests
 {
     [Theory]

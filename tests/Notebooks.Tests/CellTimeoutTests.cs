@@ -3,6 +3,7 @@ using System.Diagnostics;
 namespace Notebooks.Tests;
 
 /// <summary>A cell that never finishes is stopped by the per-cell timeout, reported, and the run goes on.</summary>
+[Trait("Category", "InProcess")]
 public sealed class CellTimeoutTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using System.Diagnostics;
 namespace Notebooks.Tests;
 
 /// <summary>The course's main command, run as a process: options, exit code and failure report.</summary>
+[Trait("Category", "InProcess")]
 public sealed class CommandLineTests
 {
     [Fact]

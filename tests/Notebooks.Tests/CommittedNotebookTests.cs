@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 namespace Notebooks.Tests;
 
 /// <summary>Notebooks are committed as sources: no outputs, no execution counts (the book holds the executed copies).</summary>
+[Trait("Category", "InProcess")]
 public sealed class CommittedNotebookTests
 {
     [Theory]

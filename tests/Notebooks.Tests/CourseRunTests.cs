@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 namespace Notebooks.Tests;
 
 /// <summary>What one CourseRunner run over the TestData fixtures produces: report, executed notebooks and book.</summary>
+[Trait("Category", "InProcess")]
 public sealed partial class CourseRunTests(CourseRunFixture run) : IClassFixture<CourseRunFixture>
 {
     [Fact]
@@ -15,6 +16,57 @@ public sealed partial class CourseRunTests(CourseRunFixture run) : IClassFixture
         Assert.Contains("01-broken.ipynb, cell 4 of 5 (code cell 2) failed", failure);
         Assert.Contains("CS0029", failure);
         Assert.Contains("[01-broken] cell 4/5 FAILED", run.Progress);
+    }
+
+    [Fact]
+    public void The_time_table_names_every_notebook_its_setup_and_the_sum()
+    {
+        var table = ConsoleProgress.Summary(run.Report.Runs).Split(Environment.NewLine);
+
+        Assert.Equal(run.Report.Runs.Count + 2, table.Length);
+        foreach (var (line, notebook) in table[1..^1].Zip(run.Report.Runs))
+        {
+            Assert.StartsWith(notebook.Notebook.Name, line);
+            Assert.Equal(!notebook.Succeeded, line.EndsWith("FAILED", StringComparison.Ordinal));
+        }
+
+        var tryIt = run.RunOf("04-try-it.ipynb");
+        Assert.NotNull(tryIt.SetupDuration);
+        Assert.InRange(tryIt.SetupDuration.Value, TimeSpan.Zero, tryIt.Duration);
+        var sum = TimeSpan.FromTicks(run.Report.Runs.Sum(r => r.Duration.Ticks)).TotalSeconds;
+        Assert.Equal($"sum {sum.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}s",
+            string.Join(' ', table[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
+    [Fact]
+    public void A_run_saved_as_a_record_reads_back_whole()
+    {
+        var path = Path.Combine(Repository.NewTempFolder("record"), "run.json");
+
+        RunRecord.Save(run.Report, path);
+        var back = RunRecord.Load(path);
+
+        Assert.Equal(run.Report.BookFolder, back.BookFolder);
+        Assert.Equal(run.Report.Runs.Count, back.Runs.Count);
+        foreach (var (original, read) in run.Report.Runs.Zip(back.Runs))
+        {
+            Assert.Equal(original.Notebook.Path, read.Notebook.Path);
+            Assert.Equal(original.Notebook.ToJson(), read.Notebook.ToJson());
+            Assert.Equal(original.Duration, read.Duration);
+            Assert.Equal(original.Error, read.Error);
+            Assert.Equal(original.FailureSummary, read.FailureSummary);
+            Assert.Equal(original.Cells.Count, read.Cells.Count);
+            foreach (var (a, b) in original.Cells.Zip(read.Cells))
+            {
+                Assert.Equal(a.Cell, b.Cell with { Tags = a.Cell.Tags });
+                Assert.Equal(a.Cell.Tags, b.Cell.Tags);
+                Assert.Equal((a.Status, a.Error, a.Duration, a.ExecutionCount), (b.Status, b.Error, b.Duration, b.ExecutionCount));
+                Assert.Equal(a.Outputs.Select(o => (o.Kind, o.ValueId)), b.Outputs.Select(o => (o.Kind, o.ValueId)));
+                Assert.Equal(a.Outputs.Select(o => o.Data.OrderBy(d => d.Key)), b.Outputs.Select(o => o.Data.OrderBy(d => d.Key)));
+            }
+        }
+
+        Assert.Throws<InvalidDataException>(() => RunRecord.Load(Repository.AlternateInputsFile));
     }
 
     [Fact]
@@ -111,10 +163,11 @@ public sealed partial class CourseRunTests(CourseRunFixture run) : IClassFixture
         Assert.Matches("""<script>Plotly.newPlot\("[0-9a-f-]+", \[\{"type":"scatter""", page);
     }
 
-    [Fact]
+    [BrowserFact]
+    [Trait("Category", "Browser")]
     public async Task The_chart_page_draws_the_chart_offline_in_headless_chromium()
     {
-        const string chromium = "/usr/bin/chromium";
+        const string chromium = Browser.DebianChromium;
         Assert.True(File.Exists(chromium), $"{chromium} is needed to check that the book draws charts (apt-get install chromium).");
 
         var page = new Uri(Path.Combine(run.BookFolder, "03-chart.html")).AbsoluteUri;

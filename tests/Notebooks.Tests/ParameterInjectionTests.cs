@@ -1,6 +1,7 @@
 namespace Notebooks.Tests;
 
 /// <summary>Other "Try it" inputs are injected in a new cell right after the cell tagged "parameters".</summary>
+[Trait("Category", "InProcess")]
 public sealed class ParameterInjectionTests
 {
     private static readonly string TryIt = Path.Combine(Repository.TestData, "04-try-it.ipynb");

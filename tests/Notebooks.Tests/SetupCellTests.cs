@@ -7,6 +7,7 @@ namespace Notebooks.Tests;
 /// The setup cells of every lesson pin exactly the package versions of Directory.Packages.props, and a
 /// lesson that loads the library first checks that it has been built, naming the command to run.
 /// </summary>
+[Trait("Category", "InProcess")]
 public sealed partial class SetupCellTests
 {
     [Theory]

@@ -1,6 +1,7 @@
 namespace Notebooks.Tests;
 
 /// <summary>What the runner cannot run is reported clearly, and never stops the other notebooks.</summary>
+[Trait("Category", "InProcess")]
 public sealed class UnsupportedInputTests
 {
     [Fact]

@@ -29,6 +29,12 @@ public sealed record TrainingOptions
     /// <summary>Stop as soon as a report's held-out exact-match accuracy reaches this (e.g. 0.99), or null to run every epoch.</summary>
     public double? StopAtAccuracy { get; init; }
 
+    /// <summary>
+    /// Stop after this many optimiser steps, or null to run every epoch. The learning rate still decays over
+    /// all the epochs, so a run cut short takes exactly the first steps of the full run.
+    /// </summary>
+    public int? MaxSteps { get; init; }
+
     /// <summary>How many threads share each batch; 0 = one per processor.</summary>
     public int Threads { get; init; }
 }
@@ -77,9 +83,11 @@ public static class Trainer
         if (train.Count == 0) throw new ArgumentException("train is empty: expected at least one example, actual 0.", nameof(train));
         if (options.Epochs < 1) throw new ArgumentException($"options.Epochs must be at least 1: actual {options.Epochs}.", nameof(options));
         if (options.BatchSize < 1) throw new ArgumentException($"options.BatchSize must be at least 1: actual {options.BatchSize}.", nameof(options));
+        if (options.MaxSteps < 1) throw new ArgumentException($"options.MaxSteps must be at least 1 (or null): actual {options.MaxSteps}.", nameof(options));
 
         int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         int totalSteps = stepsPerEpoch * options.Epochs;
+        int lastStep = Math.Min(totalSteps, options.MaxSteps ?? totalSteps);
         int reportEvery = options.ReportEvery > 0 ? options.ReportEvery : stepsPerEpoch;
         var adam = new Adam(model.Parameters, options.LearningRate);
         var workers = new BatchWorkers(model, options.Threads);
@@ -102,7 +110,7 @@ public static class Trainer
                 step++;
                 lossCount++;
                 clock.Stop();
-                if (step % reportEvery != 0 && step != totalSteps) continue;
+                if (step % reportEvery != 0 && step != lastStep) continue;
                 double? accuracy = heldOut is null ? null : ExactMatch(model, heldOut);
                 var report = new TrainingProgress((double)step / stepsPerEpoch, step, lossSum / lossCount, accuracy, clock.Elapsed);
                 history.Add(report);
@@ -111,6 +119,8 @@ public static class Trainer
                 lossCount = 0;
                 if (accuracy >= options.StopAtAccuracy)
                     return new TrainingResult(history, step, clock.Elapsed, clock.Elapsed);
+                if (step == lastStep)
+                    return new TrainingResult(history, step, clock.Elapsed, null);
             }
         }
         return new TrainingResult(history, step, clock.Elapsed, null);
