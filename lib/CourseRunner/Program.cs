@@ -27,9 +27,15 @@ var parametersOption = new Option<string?>("--parameters", "-p")
                   + "e.g. \"sentence = \\\"the cat sat\\\"; maxLength = 7;\".",
 };
 
+var recordOption = new Option<string?>("--record")
+{
+    Description = "Also write the whole run (every cell's status, outputs and time) as JSON to this file, "
+                  + "for tools that read it back (the tests share one run of the lessons this way).",
+};
+
 var root = new RootCommand("Runs the Attention Masks notebooks in-process and writes the HTML book (exit code 1 if a notebook fails).")
 {
-    notebooksArgument, notebooksOption, outputOption, timeoutOption, parametersOption,
+    notebooksArgument, notebooksOption, outputOption, timeoutOption, parametersOption, recordOption,
 };
 
 root.SetAction(async (parseResult, cancellationToken) =>
@@ -77,6 +83,11 @@ root.SetAction(async (parseResult, cancellationToken) =>
     };
 
     var report = await CourseRun.RunAsync(notebooks, bookFolder, options, new ConsoleProgress(), cancellationToken);
+
+    if (parseResult.GetValue(recordOption) is { } record)
+    {
+        RunRecord.Save(report, Path.GetFullPath(record));
+    }
 
     Console.WriteLine();
     Console.WriteLine(ConsoleProgress.Summary(report.Runs));

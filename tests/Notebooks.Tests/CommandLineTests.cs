@@ -12,7 +12,7 @@ public sealed class CommandLineTests
         var (exitCode, output, _) = await RunAsync("--help");
 
         Assert.Equal(0, exitCode);
-        foreach (var option in new[] { "<notebooks>", "--notebooks", "--output", "--cell-timeout", "--parameters" })
+        foreach (var option in new[] { "<notebooks>", "--notebooks", "--output", "--cell-timeout", "--parameters", "--record" })
         {
             Assert.Contains(option, output);
         }

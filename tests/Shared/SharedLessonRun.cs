@@ -61,11 +61,50 @@ public static class SharedLessonRun
             Directory.Delete(folder, recursive: true);
         }
 
-        var report = await CourseRun.RunAsync(lessons, Path.Combine(folder, "book"));
-        RunRecord.Save(report, record);
+        await RunCourseRunnerAsync(lessons, Path.Combine(folder, "book"), record);
+        var report = RunRecord.Load(record);
         RemoveOtherRuns(folder);
-        Provenance = $"lessons run in this process in {clock.Elapsed.TotalSeconds:0.0} s, saved to {folder}";
+        Provenance = $"lessons run by CourseRunner for this process in {clock.Elapsed.TotalSeconds:0.0} s, saved to {folder}";
         return report;
+    }
+
+    /// <summary>
+    /// The course's main command, run as a process: the lessons then run in-process there, on one core,
+    /// while this test process goes on with its own notebooks on the other.
+    /// </summary>
+    private static async Task RunCourseRunnerAsync(IReadOnlyList<string> lessons, string bookFolder, string record)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in (string[])[typeof(CourseRun).Assembly.Location, "--output", bookFolder, "--record", record, .. lessons])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(LockTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"CourseRunner did not finish the lessons in {LockTimeout.TotalMinutes} minutes:\n{await output}\n{await error}");
+        }
+
+        // 0: every lesson ran; 1: some failed, which the tests report lesson by lesson from the record.
+        if (process.ExitCode is not (0 or 1) || !File.Exists(record))
+        {
+            throw new InvalidOperationException(
+                $"CourseRunner exited with {process.ExitCode} and wrote no run record:\n{await output}\n{await error}");
+        }
     }
 
     /// <summary>A short hash of every input of the run.</summary>
