@@ -39,6 +39,27 @@ public static class Attention
     }
 
     /// <summary>
+    /// The same attention with the mask given as a <see cref="Mask"/> predicate: its additive matrix
+    /// (<see cref="Mask.ToAdditive"/>) is added to the scores, so <see cref="AttentionResult.MaskedScores"/>
+    /// shows it cell by cell. The mask must be queries × keys.
+    /// </summary>
+    public static AttentionResult ScaledDotProduct(
+        Matrix<double> q,
+        Matrix<double> k,
+        Matrix<double> v,
+        Mask mask,
+        FullyMaskedRowPolicy policy = FullyMaskedRowPolicy.Throw)
+    {
+        Guard.NotNull(mask, nameof(mask));
+        Guard.NotNull(q, nameof(q));
+        Guard.NotNull(k, nameof(k));
+        if (mask.Queries != q.RowCount || mask.Keys != k.RowCount)
+            throw new ArgumentException(
+                $"The mask must be queries × keys: expected {q.RowCount} × {k.RowCount}, actual {mask.Queries} × {mask.Keys}.", nameof(mask));
+        return ScaledDotProduct(q, k, v, mask.ToAdditive(), policy);
+    }
+
+    /// <summary>
     /// The shape rules every attention of the library enforces (the readable one here and
     /// <see cref="FusedAttention"/>): Q and K share their width, V has a row per key, and the mask is
     /// queries × keys.

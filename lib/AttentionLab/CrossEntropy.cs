@@ -11,9 +11,9 @@ public static class CrossEntropy
     /// <summary>The loss at every position, −log softmax(logits)[target]; 0 where the target is ignored (PyTorch's reduction='none').</summary>
     public static double[] PerPosition(Matrix<double> logits, IReadOnlyList<int> targets, int ignoreIndex = Vocabulary.Pad)
     {
-        Shapes.NotNull(logits, nameof(logits));
-        Shapes.NonEmpty(logits, nameof(logits));
-        Shapes.Length(targets, logits.RowCount, nameof(targets), "one target per row of logits");
+        Guard.NotNull(logits, nameof(logits));
+        Guard.NonEmpty(logits, nameof(logits));
+        Guard.Length(targets, logits.RowCount, nameof(targets), "one target per row of logits");
         int v = logits.ColumnCount;
         var losses = new double[targets.Count];
         for (int i = 0; i < targets.Count; i++)

@@ -42,12 +42,12 @@ public sealed class DecoderLayer
         MultiHeadAttention selfAttention, MultiHeadAttention crossAttention, FeedForward feedForward,
         LayerNorm norm1, LayerNorm norm2, LayerNorm norm3)
     {
-        Shapes.NotNull(selfAttention, nameof(selfAttention));
-        Shapes.NotNull(crossAttention, nameof(crossAttention));
-        Shapes.NotNull(feedForward, nameof(feedForward));
-        Shapes.NotNull(norm1, nameof(norm1));
-        Shapes.NotNull(norm2, nameof(norm2));
-        Shapes.NotNull(norm3, nameof(norm3));
+        Guard.NotNull(selfAttention, nameof(selfAttention));
+        Guard.NotNull(crossAttention, nameof(crossAttention));
+        Guard.NotNull(feedForward, nameof(feedForward));
+        Guard.NotNull(norm1, nameof(norm1));
+        Guard.NotNull(norm2, nameof(norm2));
+        Guard.NotNull(norm3, nameof(norm3));
         int d = selfAttention.ModelWidth;
         LayerParts.SameWidth(crossAttention.ModelWidth, d, nameof(crossAttention));
         LayerParts.SameWidth(feedForward.ModelWidth, d, nameof(feedForward));
@@ -84,10 +84,10 @@ public sealed class DecoderLayer
         IReadOnlyList<bool>? targetIsPad = null,
         IReadOnlyList<bool>? memoryIsPad = null)
     {
-        Shapes.Columns(x, ModelWidth, nameof(x), "the model width");
-        Shapes.NonEmpty(x, nameof(x));
-        Shapes.Columns(memory, ModelWidth, nameof(memory), "the model width");
-        Shapes.NonEmpty(memory, nameof(memory));
+        Guard.Columns(x, ModelWidth, nameof(x), "the model width");
+        Guard.NonEmpty(x, nameof(x));
+        Guard.Columns(memory, ModelWidth, nameof(memory), "the model width");
+        Guard.NonEmpty(memory, nameof(memory));
         var self = SelfAttention.Forward(x, x, x, selfMask, targetIsPad);
         var h1 = Norm1.Forward(x + self.Output);
         var cross = CrossAttention.Forward(h1, memory, memory, null, memoryIsPad);
@@ -117,7 +117,7 @@ public sealed class DecoderLayer
     /// <summary>Builds the layer from a state_dict with nn.TransformerDecoderLayer's names under prefix (e.g. <c>decoder.layers.0.</c>).</summary>
     public static DecoderLayer FromStateDict(StateDict stateDict, int modelWidth, int heads, int feedForwardWidth, string prefix = "")
     {
-        Shapes.NotNull(stateDict, nameof(stateDict));
+        Guard.NotNull(stateDict, nameof(stateDict));
         var reader = new StateDictReader(stateDict, prefix);
         var layer = Load(reader, modelWidth, heads, feedForwardWidth);
         reader.RejectExtra();

@@ -31,10 +31,10 @@ public sealed class EncoderLayer
     /// <summary>A layer from explicit parts, whose widths must agree.</summary>
     public EncoderLayer(MultiHeadAttention selfAttention, FeedForward feedForward, LayerNorm norm1, LayerNorm norm2)
     {
-        Shapes.NotNull(selfAttention, nameof(selfAttention));
-        Shapes.NotNull(feedForward, nameof(feedForward));
-        Shapes.NotNull(norm1, nameof(norm1));
-        Shapes.NotNull(norm2, nameof(norm2));
+        Guard.NotNull(selfAttention, nameof(selfAttention));
+        Guard.NotNull(feedForward, nameof(feedForward));
+        Guard.NotNull(norm1, nameof(norm1));
+        Guard.NotNull(norm2, nameof(norm2));
         int d = selfAttention.ModelWidth;
         LayerParts.SameWidth(feedForward.ModelWidth, d, nameof(feedForward));
         LayerParts.SameWidth(norm1.Width, d, nameof(norm1));
@@ -59,8 +59,8 @@ public sealed class EncoderLayer
     /// </summary>
     public EncoderLayerResult Forward(Matrix<double> x, Matrix<double>? mask = null, IReadOnlyList<bool>? keyIsPad = null)
     {
-        Shapes.Columns(x, ModelWidth, nameof(x), "the model width");
-        Shapes.NonEmpty(x, nameof(x));
+        Guard.Columns(x, ModelWidth, nameof(x), "the model width");
+        Guard.NonEmpty(x, nameof(x));
         var attention = SelfAttention.Forward(x, x, x, mask, keyIsPad);
         var h = Norm1.Forward(x + attention.Output);
         var output = Norm2.Forward(h + FeedForward.Forward(h));
@@ -70,7 +70,7 @@ public sealed class EncoderLayer
     /// <summary>Builds the layer from a state_dict with nn.TransformerEncoderLayer's names under prefix (e.g. <c>encoder.layers.0.</c>).</summary>
     public static EncoderLayer FromStateDict(StateDict stateDict, int modelWidth, int heads, int feedForwardWidth, string prefix = "")
     {
-        Shapes.NotNull(stateDict, nameof(stateDict));
+        Guard.NotNull(stateDict, nameof(stateDict));
         var reader = new StateDictReader(stateDict, prefix);
         var layer = Load(reader, modelWidth, heads, feedForwardWidth);
         reader.RejectExtra();

@@ -20,11 +20,11 @@ public sealed class FeedForward
     /// <summary>A block from two explicit layers whose widths chain: d → hidden → d.</summary>
     public FeedForward(Linear linear1, Linear linear2)
     {
-        Shapes.NotNull(linear1, nameof(linear1));
-        Shapes.NotNull(linear2, nameof(linear2));
+        Guard.NotNull(linear1, nameof(linear1));
+        Guard.NotNull(linear2, nameof(linear2));
         if (linear2.InFeatures != linear1.OutFeatures || linear2.OutFeatures != linear1.InFeatures)
             throw new ArgumentException(
-                $"linear2 must map {linear1.OutFeatures} → {linear1.InFeatures} to undo linear1's widths: expected weight {linear1.InFeatures} × {linear1.OutFeatures}, actual {Shapes.Of(linear2.Weight)}.",
+                $"linear2 must map {linear1.OutFeatures} → {linear1.InFeatures} to undo linear1's widths: expected weight {linear1.InFeatures} × {linear1.OutFeatures}, actual {Guard.Of(linear2.Weight)}.",
                 nameof(linear2));
         Linear1 = linear1;
         Linear2 = linear2;
@@ -39,7 +39,7 @@ public sealed class FeedForward
     /// <summary>Applies the block to every row of x (n × model width).</summary>
     public Matrix<double> Forward(Matrix<double> x)
     {
-        Shapes.Columns(x, ModelWidth, nameof(x), "the model width");
+        Guard.Columns(x, ModelWidth, nameof(x), "the model width");
         var hidden = Linear1.Forward(x);
         hidden.MapInplace(h => h > 0 ? h : 0);
         return Linear2.Forward(hidden);
@@ -48,7 +48,7 @@ public sealed class FeedForward
     /// <summary>Builds the block from <c>{prefix}linear1.*</c> and <c>{prefix}linear2.*</c>, PyTorch's names inside an encoder or decoder layer.</summary>
     public static FeedForward FromStateDict(StateDict stateDict, int modelWidth, int hiddenWidth, string prefix = "")
     {
-        Shapes.NotNull(stateDict, nameof(stateDict));
+        Guard.NotNull(stateDict, nameof(stateDict));
         var reader = new StateDictReader(stateDict, prefix);
         var block = Load(reader, modelWidth, hiddenWidth);
         reader.RejectExtra();

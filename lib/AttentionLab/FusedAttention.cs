@@ -45,7 +45,7 @@ public enum BlockWork
 
 /// <summary>
 /// Scaled dot-product attention, the fast way (lesson 10): the same result as
-/// <see cref="Attention.ScaledDotProduct"/>, without ever building the queries × keys matrix.
+/// <see cref="Attention.ScaledDotProduct(MathNet.Numerics.LinearAlgebra.Matrix{double}, MathNet.Numerics.LinearAlgebra.Matrix{double}, MathNet.Numerics.LinearAlgebra.Matrix{double}, MathNet.Numerics.LinearAlgebra.Matrix{double}?, FullyMaskedRowPolicy)"/>, without ever building the queries × keys matrix.
 /// Tiled over query and key blocks with an online softmax, so memory grows with n, not n²; key
 /// blocks the causal mask hides are skipped and PAD keys are dropped before any work;
 /// vectorised, and parallel over query blocks.

@@ -59,7 +59,7 @@ public static class GreedyDecoder
     public static GreedyDecodingResult Decode(
         Transformer model, IReadOnlyList<int> sourceIds, int maxLength, bool useCache = true, bool stopAtEnd = true)
     {
-        Shapes.NotNull(model, nameof(model));
+        Guard.NotNull(model, nameof(model));
         if (maxLength < 1 || maxLength > model.Config.MaxLength)
             throw new ArgumentException(
                 $"maxLength must fit the model's maximum length: expected 1 to {model.Config.MaxLength}, actual {maxLength}.", nameof(maxLength));

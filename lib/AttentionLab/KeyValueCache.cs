@@ -27,9 +27,9 @@ public sealed class KeyValueCache
     /// <summary>An empty cache for decoding against one encoded source.</summary>
     public KeyValueCache(Transformer model, EncoderResult encoder)
     {
-        Shapes.NotNull(model, nameof(model));
-        Shapes.NotNull(encoder, nameof(encoder));
-        Shapes.Columns(encoder.Memory, model.Config.ModelWidth, nameof(encoder), "the model width");
+        Guard.NotNull(model, nameof(model));
+        Guard.NotNull(encoder, nameof(encoder));
+        Guard.Columns(encoder.Memory, model.Config.ModelWidth, nameof(encoder), "the model width");
         Encoder = encoder;
         Capacity = model.Config.MaxLength;
         var memoryMask = encoder.SourceIsPad.Any(p => p) ? Masks.Padding(encoder.SourceIsPad, 1) : null;

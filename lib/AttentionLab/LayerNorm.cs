@@ -27,8 +27,8 @@ public sealed class LayerNorm
     /// <summary>A layer norm from explicit weight and bias.</summary>
     public LayerNorm(Vector<double> weight, Vector<double> bias, double epsilon = DefaultEpsilon)
     {
-        Shapes.NotNull(weight, nameof(weight));
-        Shapes.NotNull(bias, nameof(bias));
+        Guard.NotNull(weight, nameof(weight));
+        Guard.NotNull(bias, nameof(bias));
         if (weight.Count == 0)
             throw new ArgumentException("weight must have at least one feature: expected at least 1 value, actual 0.", nameof(weight));
         if (bias.Count != weight.Count)
@@ -42,14 +42,14 @@ public sealed class LayerNorm
 
     private static int CheckedWidth(int width)
     {
-        Shapes.Positive(width, nameof(width));
+        Guard.Positive(width, nameof(width));
         return width;
     }
 
     /// <summary>Normalises every row of x (n × width).</summary>
     public Matrix<double> Forward(Matrix<double> x)
     {
-        Shapes.Columns(x, Width, nameof(x), "the normalised width");
+        Guard.Columns(x, Width, nameof(x), "the normalised width");
         int n = x.RowCount, d = Width;
         var input = x.AsColumnMajorArray() ?? x.ToColumnMajorArray(); // element (i, j) at j * n + i
         var output = new double[n * d];
@@ -71,7 +71,7 @@ public sealed class LayerNorm
     /// <summary>Builds the layer from <c>{prefix}weight</c> and <c>{prefix}bias</c> of a state_dict.</summary>
     public static LayerNorm FromStateDict(StateDict stateDict, int width, string prefix = "")
     {
-        Shapes.NotNull(stateDict, nameof(stateDict));
+        Guard.NotNull(stateDict, nameof(stateDict));
         var reader = new StateDictReader(stateDict, prefix);
         var layer = Load(reader, width);
         reader.RejectExtra();

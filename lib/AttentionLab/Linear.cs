@@ -20,10 +20,10 @@ public sealed class Linear
     /// <summary>A layer from explicit weights (out × in) and bias (out).</summary>
     public Linear(Matrix<double> weight, Vector<double> bias)
     {
-        Shapes.NotNull(weight, nameof(weight));
-        Shapes.NotNull(bias, nameof(bias));
+        Guard.NotNull(weight, nameof(weight));
+        Guard.NotNull(bias, nameof(bias));
         if (weight.RowCount == 0 || weight.ColumnCount == 0)
-            throw new ArgumentException($"weight must be out × in: expected both at least 1, actual {Shapes.Of(weight)}.", nameof(weight));
+            throw new ArgumentException($"weight must be out × in: expected both at least 1, actual {Guard.Of(weight)}.", nameof(weight));
         if (bias.Count != weight.RowCount)
             throw new ArgumentException(
                 $"bias must have one value per output feature: expected {weight.RowCount}, actual {bias.Count}.", nameof(bias));
@@ -40,15 +40,15 @@ public sealed class Linear
 
     private static Matrix<double> CheckedXavier(int rows, int columns, Random rng)
     {
-        Shapes.Positive(columns, "inFeatures");
-        Shapes.Positive(rows, "outFeatures");
+        Guard.Positive(columns, "inFeatures");
+        Guard.Positive(rows, "outFeatures");
         return Initialisation.XavierUniform(rows, columns, rng);
     }
 
     /// <summary>Applies the layer to every row: (n × in) → (n × out).</summary>
     public Matrix<double> Forward(Matrix<double> x)
     {
-        Shapes.Columns(x, InFeatures, nameof(x), "the layer's input width");
+        Guard.Columns(x, InFeatures, nameof(x), "the layer's input width");
         var y = MatrixKernels.MultiplyTransposed(x, Weight);
         for (int i = 0; i < y.RowCount; i++)
             for (int j = 0; j < y.ColumnCount; j++)
@@ -59,7 +59,7 @@ public sealed class Linear
     /// <summary>Builds the layer from the tensors <c>{prefix}weight</c> and <c>{prefix}bias</c> of a state_dict.</summary>
     public static Linear FromStateDict(StateDict stateDict, int inFeatures, int outFeatures, string prefix = "")
     {
-        Shapes.NotNull(stateDict, nameof(stateDict));
+        Guard.NotNull(stateDict, nameof(stateDict));
         var reader = new StateDictReader(stateDict, prefix);
         var layer = Load(reader, inFeatures, outFeatures);
         reader.RejectExtra();

@@ -70,20 +70,20 @@ public sealed class MultiHeadAttention
     /// <summary>Attention from explicit PyTorch-layout weights: in_proj_weight (3d × d), in_proj_bias (3d), out_proj.</summary>
     public MultiHeadAttention(Matrix<double> inProjectionWeight, Vector<double> inProjectionBias, Linear outputProjection, int heads)
     {
-        Shapes.NotNull(inProjectionWeight, nameof(inProjectionWeight));
-        Shapes.NotNull(inProjectionBias, nameof(inProjectionBias));
-        Shapes.NotNull(outputProjection, nameof(outputProjection));
+        Guard.NotNull(inProjectionWeight, nameof(inProjectionWeight));
+        Guard.NotNull(inProjectionBias, nameof(inProjectionBias));
+        Guard.NotNull(outputProjection, nameof(outputProjection));
         int d = inProjectionWeight.ColumnCount;
         CheckHeads(d, heads);
         if (inProjectionWeight.RowCount != 3 * d)
             throw new ArgumentException(
-                $"inProjectionWeight stacks [W_q; W_k; W_v]: expected {3 * d} × {d}, actual {Shapes.Of(inProjectionWeight)}.", nameof(inProjectionWeight));
+                $"inProjectionWeight stacks [W_q; W_k; W_v]: expected {3 * d} × {d}, actual {Guard.Of(inProjectionWeight)}.", nameof(inProjectionWeight));
         if (inProjectionBias.Count != 3 * d)
             throw new ArgumentException(
                 $"inProjectionBias stacks [b_q; b_k; b_v]: expected {3 * d} values, actual {inProjectionBias.Count}.", nameof(inProjectionBias));
         if (outputProjection.InFeatures != d || outputProjection.OutFeatures != d)
             throw new ArgumentException(
-                $"outputProjection must map the model width to itself: expected weight {d} × {d}, actual {Shapes.Of(outputProjection.Weight)}.", nameof(outputProjection));
+                $"outputProjection must map the model width to itself: expected weight {d} × {d}, actual {Guard.Of(outputProjection.Weight)}.", nameof(outputProjection));
         Linear Slice(int part) => new(inProjectionWeight.SubMatrix(part * d, d, 0, d), inProjectionBias.SubVector(part * d, d));
         QueryProjection = Slice(0);
         KeyProjection = Slice(1);
@@ -107,8 +107,8 @@ public sealed class MultiHeadAttention
 
     private static void CheckHeads(int modelWidth, int heads)
     {
-        Shapes.Positive(modelWidth, nameof(modelWidth));
-        Shapes.Positive(heads, nameof(heads));
+        Guard.Positive(modelWidth, nameof(modelWidth));
+        Guard.Positive(heads, nameof(heads));
         if (modelWidth % heads != 0)
             throw new ArgumentException(
                 $"heads must divide the model width so every head gets an equal slice: expected a divisor of {modelWidth}, actual {heads}.", nameof(heads));
@@ -126,14 +126,14 @@ public sealed class MultiHeadAttention
         IReadOnlyList<bool>? keyIsPad = null,
         FullyMaskedRowPolicy policy = FullyMaskedRowPolicy.Throw)
     {
-        Shapes.Columns(query, ModelWidth, nameof(query), "the model width");
-        Shapes.Columns(key, ModelWidth, nameof(key), "the model width");
-        Shapes.Columns(value, ModelWidth, nameof(value), "the model width");
-        Shapes.NonEmpty(query, nameof(query));
-        Shapes.NonEmpty(key, nameof(key));
+        Guard.Columns(query, ModelWidth, nameof(query), "the model width");
+        Guard.Columns(key, ModelWidth, nameof(key), "the model width");
+        Guard.Columns(value, ModelWidth, nameof(value), "the model width");
+        Guard.NonEmpty(query, nameof(query));
+        Guard.NonEmpty(key, nameof(key));
         if (value.RowCount != key.RowCount)
             throw new ArgumentException(
-                $"value must have one row per key: expected {key.RowCount} × {ModelWidth}, actual {Shapes.Of(value)}.", nameof(value));
+                $"value must have one row per key: expected {key.RowCount} × {ModelWidth}, actual {Guard.Of(value)}.", nameof(value));
         var mask = CombinedMask(query.RowCount, key.RowCount, attnMask, keyIsPad, policy);
         return Attend(QueryProjection.Forward(query), KeyProjection.Forward(key), ValueProjection.Forward(value), mask, policy);
     }
@@ -142,11 +142,11 @@ public sealed class MultiHeadAttention
         int queries, int keys, Matrix<double>? attnMask, IReadOnlyList<bool>? keyIsPad, FullyMaskedRowPolicy policy)
     {
         if (attnMask is not null)
-            Shapes.Exactly(attnMask, queries, keys, nameof(attnMask));
+            Guard.Exactly(attnMask, queries, keys, nameof(attnMask));
         if (keyIsPad is null) return attnMask;
-        Shapes.Length(keyIsPad, keys, nameof(keyIsPad), "one flag per key");
+        Guard.Length(keyIsPad, keys, nameof(keyIsPad), "one flag per key");
         if (policy == FullyMaskedRowPolicy.Throw)
-            Shapes.NotAllPad(keyIsPad, nameof(keyIsPad));
+            Guard.NotAllPad(keyIsPad, nameof(keyIsPad));
         var padding = Masks.Padding(keyIsPad, queries);
         return attnMask is null ? padding : Masks.Combine(attnMask, padding);
     }
@@ -176,7 +176,7 @@ public sealed class MultiHeadAttention
     }
 
     /// <summary>
-    /// One head: exactly <see cref="Attention.ScaledDotProduct"/> (a test holds them equal), with its two
+    /// One head: exactly <see cref="Attention.ScaledDotProduct(MathNet.Numerics.LinearAlgebra.Matrix{double}, MathNet.Numerics.LinearAlgebra.Matrix{double}, MathNet.Numerics.LinearAlgebra.Matrix{double}, MathNet.Numerics.LinearAlgebra.Matrix{double}?, FullyMaskedRowPolicy)"/> (a test holds them equal), with its two
     /// products done by <see cref="MatrixKernels"/>, because a cached decoding step's 1 × d_k by d_k × t
     /// product is far too small for MathNet's provider to pay off.
     /// </summary>
@@ -197,7 +197,7 @@ public sealed class MultiHeadAttention
     /// </summary>
     public static MultiHeadAttention FromStateDict(StateDict stateDict, int modelWidth, int heads, string prefix = "")
     {
-        Shapes.NotNull(stateDict, nameof(stateDict));
+        Guard.NotNull(stateDict, nameof(stateDict));
         CheckHeads(modelWidth, heads);
         var reader = new StateDictReader(stateDict, prefix);
         var layer = Load(reader, modelWidth, heads);

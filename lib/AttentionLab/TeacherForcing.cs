@@ -11,7 +11,7 @@ public static class TeacherForcing
     /// <summary>Shifts a target (without special tokens) into the decoder input and the targets, both padded on the right to length.</summary>
     public static TeacherForcingPair Shift(IReadOnlyList<int> target, int length)
     {
-        Shapes.NotNull(target, nameof(target));
+        Guard.NotNull(target, nameof(target));
         if (target.Count + 1 > length)
             throw new ArgumentException(
                 $"target with <s> or </s> added must fit in length: expected at most {length - 1} tokens, actual {target.Count}.", nameof(target));

@@ -114,7 +114,7 @@ public sealed class Transformer
     /// <summary>A model with seeded random weights: the same seed always draws the same model.</summary>
     public Transformer(TransformerConfig config, int seed)
     {
-        Shapes.NotNull(config, nameof(config));
+        Guard.NotNull(config, nameof(config));
         config.Validate(nameof(config));
         var rng = new Random(seed);
         int d = config.ModelWidth;
@@ -153,8 +153,8 @@ public sealed class Transformer
     /// <summary>Builds the model from a state_dict saved by PyTorch (see the class summary for the names); every tensor must be used.</summary>
     public static Transformer FromStateDict(StateDict stateDict, TransformerConfig config)
     {
-        Shapes.NotNull(stateDict, nameof(stateDict));
-        Shapes.NotNull(config, nameof(config));
+        Guard.NotNull(stateDict, nameof(stateDict));
+        Guard.NotNull(config, nameof(config));
         config.Validate(nameof(config));
         var reader = new StateDictReader(stateDict, "");
         var model = new Transformer(config, reader);
@@ -198,17 +198,17 @@ public sealed class Transformer
         CheckIds(sourceIds, Config.SourceVocabularySize, nameof(sourceIds));
         var input = EmbedSource(sourceIds);
         var isPad = sourceIds.Select(Vocabulary.IsPad).ToArray();
-        Shapes.NotAllPad(isPad, nameof(sourceIds));
+        Guard.NotAllPad(isPad, nameof(sourceIds));
         return EncodeEmbedded(input, isPad);
     }
 
     /// <summary>Runs the encoder over already embedded rows (n × d), e.g. to show that PAD rows cannot matter.</summary>
     public EncoderResult EncodeEmbedded(Matrix<double> input, IReadOnlyList<bool> sourceIsPad)
     {
-        Shapes.Columns(input, Config.ModelWidth, nameof(input), "the model width");
-        Shapes.NonEmpty(input, nameof(input));
-        Shapes.Length(sourceIsPad, input.RowCount, nameof(sourceIsPad), "one flag per input row");
-        Shapes.NotAllPad(sourceIsPad, nameof(sourceIsPad));
+        Guard.Columns(input, Config.ModelWidth, nameof(input), "the model width");
+        Guard.NonEmpty(input, nameof(input));
+        Guard.Length(sourceIsPad, input.RowCount, nameof(sourceIsPad), "one flag per input row");
+        Guard.NotAllPad(sourceIsPad, nameof(sourceIsPad));
         var padding = sourceIsPad.Any(p => p) ? sourceIsPad : null;
         var x = input;
         var layers = new EncoderLayerResult[EncoderLayers.Count];
@@ -228,11 +228,11 @@ public sealed class Transformer
     /// </summary>
     public DecoderResult Decode(EncoderResult encoder, IReadOnlyList<int> decoderInputIds, bool causal = true)
     {
-        Shapes.NotNull(encoder, nameof(encoder));
+        Guard.NotNull(encoder, nameof(encoder));
         CheckIds(decoderInputIds, Config.TargetVocabularySize, nameof(decoderInputIds));
         var input = EmbedTarget(decoderInputIds);
         var isPad = decoderInputIds.Select(Vocabulary.IsPad).ToArray();
-        Shapes.NotAllPad(isPad, nameof(decoderInputIds));
+        Guard.NotAllPad(isPad, nameof(decoderInputIds));
         if (causal && isPad[0])
             throw new ArgumentException(
                 "decoderInputIds starts with PAD, so under the causal mask its first row would attend to nothing: expected <s> (or another real token) at position 0, actual <pad>.",
@@ -243,11 +243,11 @@ public sealed class Transformer
     /// <summary>Runs the decoder over already embedded target rows (T × d).</summary>
     public DecoderResult DecodeEmbedded(EncoderResult encoder, Matrix<double> input, IReadOnlyList<bool> targetIsPad, bool causal = true)
     {
-        Shapes.NotNull(encoder, nameof(encoder));
-        Shapes.Columns(input, Config.ModelWidth, nameof(input), "the model width");
-        Shapes.NonEmpty(input, nameof(input));
-        Shapes.Length(targetIsPad, input.RowCount, nameof(targetIsPad), "one flag per input row");
-        Shapes.Columns(encoder.Memory, Config.ModelWidth, nameof(encoder), "the model width");
+        Guard.NotNull(encoder, nameof(encoder));
+        Guard.Columns(input, Config.ModelWidth, nameof(input), "the model width");
+        Guard.NonEmpty(input, nameof(input));
+        Guard.Length(targetIsPad, input.RowCount, nameof(targetIsPad), "one flag per input row");
+        Guard.Columns(encoder.Memory, Config.ModelWidth, nameof(encoder), "the model width");
         int n = input.RowCount;
         Matrix<double>? mask = causal ? Masks.Causal(n) : null;
         if (targetIsPad.Any(p => p))
@@ -281,7 +281,7 @@ public sealed class Transformer
     /// <summary>Feeds one more target token through the decoder, reusing the cache's keys and values (notebook 07).</summary>
     public DecoderStep Step(KeyValueCache cache, int token)
     {
-        Shapes.NotNull(cache, nameof(cache));
+        Guard.NotNull(cache, nameof(cache));
         if (cache.Layers != DecoderLayers.Count)
             throw new ArgumentException($"cache was made for another model: expected {DecoderLayers.Count} decoder layers, actual {cache.Layers}.", nameof(cache));
         if (cache.Length >= cache.Capacity)
@@ -303,7 +303,7 @@ public sealed class Transformer
 
     private void CheckIds(IReadOnlyList<int> ids, int vocabularySize, string name)
     {
-        Shapes.NotNull(ids, name);
+        Guard.NotNull(ids, name);
         if (ids.Count == 0)
             throw new ArgumentException($"{name} is an empty sequence: expected 1 to {Config.MaxLength} tokens, actual 0.", name);
         if (ids.Count > Config.MaxLength)

@@ -12,8 +12,8 @@ public static class CrossEntropyGradient
     /// <summary>∂(mean loss over non-PAD targets)/∂logits, the same shape as logits.</summary>
     public static Matrix<double> Of(Matrix<double> logits, IReadOnlyList<int> targets, int ignoreIndex = Vocabulary.Pad)
     {
-        Shapes.NotNull(logits, nameof(logits));
-        Shapes.Length(targets, logits.RowCount, nameof(targets), "one target per row of logits");
+        Guard.NotNull(logits, nameof(logits));
+        Guard.Length(targets, logits.RowCount, nameof(targets), "one target per row of logits");
         int counted = targets.Count(t => t != ignoreIndex);
         if (counted == 0)
             throw new ArgumentException(

@@ -160,7 +160,7 @@ public sealed class TrainableTransformer
     public void Backward(ForwardPass pass, Matrix<double> dLogits, Gradients gradients)
     {
         ArgumentNullException.ThrowIfNull(pass);
-        Shapes.Exactly(dLogits, pass.TargetLength, Config.TargetVocabularySize, nameof(dLogits));
+        Guard.Exactly(dLogits, pass.TargetLength, Config.TargetVocabularySize, nameof(dLogits));
         Backward(pass, FlatKernels.FromMatrix(dLogits), gradients);
     }
 
@@ -190,7 +190,7 @@ public sealed class TrainableTransformer
         IReadOnlyList<int> sourceIds, IReadOnlyList<int> decoderInputIds, IReadOnlyList<int> targets, bool causal, double scale, Gradients gradients)
     {
         ArgumentNullException.ThrowIfNull(gradients);
-        Shapes.Length(targets, decoderInputIds.Count, nameof(targets), "one target per decoder input position");
+        Guard.Length(targets, decoderInputIds.Count, nameof(targets), "one target per decoder input position");
         var pass = Forward(sourceIds, decoderInputIds, causal);
         int t = pass.TargetLength, v = Config.TargetVocabularySize;
         var dLogits = new double[t * v];

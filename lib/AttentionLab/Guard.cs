@@ -1,0 +1,102 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace AttentionLab;
+
+/// <summary>
+/// The library's argument checks, in one place: every message names the argument, what was expected and
+/// what it got; a shape or value error is an <see cref="ArgumentException"/> (null: <see cref="ArgumentNullException"/>).
+/// </summary>
+internal static class Guard
+{
+    public static string Of(Matrix<double> m) => $"{m.RowCount} × {m.ColumnCount}";
+
+    public static void NotNull(object? value, string name)
+    {
+        if (value is null) throw new ArgumentNullException(name);
+    }
+
+    public static void Columns(Matrix<double> m, int columns, string name, string meaning = "")
+    {
+        NotNull(m, name);
+        if (m.ColumnCount != columns)
+            throw new ArgumentException(
+                $"{name} must have {columns} columns{(meaning.Length > 0 ? $" ({meaning})" : "")}, expected n × {columns}, actual {Of(m)}.", name);
+    }
+
+    public static void NonEmpty(Matrix<double> m, string name)
+    {
+        NotNull(m, name);
+        if (m.RowCount == 0)
+            throw new ArgumentException($"{name} is an empty sequence: expected at least 1 row, actual {Of(m)}.", name);
+    }
+
+    public static void Exactly(Matrix<double> m, int rows, int columns, string name)
+    {
+        NotNull(m, name);
+        if (m.RowCount != rows || m.ColumnCount != columns)
+            throw new ArgumentException($"{name} has the wrong shape: expected {rows} × {columns}, actual {Of(m)}.", name);
+    }
+
+    public static void Length<T>(IReadOnlyList<T> list, int length, string name, string meaning = "")
+    {
+        NotNull(list, name);
+        if (list.Count != length)
+            throw new ArgumentException(
+                $"{name} has the wrong length{(meaning.Length > 0 ? $" ({meaning})" : "")}: expected {length}, actual {list.Count}.", name);
+    }
+
+    public static void Positive(int value, string name)
+    {
+        if (value <= 0)
+            throw new ArgumentException($"{name} must be positive: expected at least 1, actual {value}.", name);
+    }
+
+    /// <summary>A count that belongs to an argument, e.g. the number of keys in keyIsPad.</summary>
+    public static void Positive(int count, string name, string what)
+    {
+        if (count <= 0)
+            throw new ArgumentException($"{name} is empty: expected at least 1 {what.TrimEnd('s')}, actual 0 {what}.", name);
+    }
+
+    public static void InRange(int value, int min, int max, string name)
+    {
+        if (value < min || value > max)
+            throw new ArgumentException($"{name} is out of range: expected {min} to {max}, actual {value}.", name);
+    }
+
+    public static void Index(int index, int count, string name)
+    {
+        if (index < 0 || index >= count)
+            throw new ArgumentException($"{name} is out of range: expected 0 to {count - 1}, actual {index}.", name);
+    }
+
+    public static void Defined<TEnum>(TEnum value, string name) where TEnum : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+            throw new ArgumentException(
+                $"{name} is not a {typeof(TEnum).Name}: expected one of {string.Join(", ", Enum.GetNames<TEnum>())}, actual {value}.", name);
+    }
+
+    /// <summary>A matrix with at least one row and one column.</summary>
+    public static void NonEmptyMatrix(Matrix<double> m, string name)
+    {
+        NotNull(m, name);
+        if (m.RowCount == 0 || m.ColumnCount == 0)
+            throw new ArgumentException($"{name} is empty: expected at least 1 × 1, actual {Of(m)}.", name);
+    }
+
+    /// <summary>A cell of an additive mask: a finite number or −∞ (+∞ and NaN have no meaning there).</summary>
+    public static void FiniteOrMinusInfinity(double cell, string name, int row, int column)
+    {
+        if (double.IsNaN(cell) || double.IsPositiveInfinity(cell))
+            throw new ArgumentException(
+                $"{name}[{row}, {column}] is {cell}: expected a finite number or −∞ (an additive mask hides with −∞), actual {cell}.", name);
+    }
+
+    public static void NotAllPad(IReadOnlyList<bool> isPad, string name)
+    {
+        if (isPad.Count > 0 && isPad.All(p => p))
+            throw new ArgumentException(
+                $"{name} marks every position as PAD, so every query would attend to nothing: expected at least one real token, actual {isPad.Count} of {isPad.Count} PAD.", name);
+    }
+}
