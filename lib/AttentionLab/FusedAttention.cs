@@ -84,6 +84,7 @@ public static class FusedAttention
         Matrix<double>? output = null)
     {
         Validate(q, k, v, causal, keyIsPad, mask);
+        Guard.Defined(policy, nameof(policy));
         if (output is not null && (output.RowCount != q.RowCount || output.ColumnCount != v.ColumnCount || output.AsColumnMajorArray() is null))
             throw new ArgumentException(
                 $"output must be a dense queries × d_v = {q.RowCount} × {v.ColumnCount} matrix, but it is {(output.AsColumnMajorArray() is null ? "not dense, " : "")}{Masks.Shape(output)}.",
@@ -108,12 +109,39 @@ public static class FusedAttention
         var values = kept.Length == nk ? ColumnMajor(v) : KeptValues(ColumnMajor(v), nk, dv, kept);
         try
         {
-            return Run(q, nk, mask, policy, options, queryBlock, keyBlock, kept, limit, output, weights, keys, keysInPlace, values);
+            var result = Run(q, nk, mask, policy, options, queryBlock, keyBlock, kept, limit, output, weights, keys, keysInPlace, values);
+            if (policy is FullyMaskedRowPolicy.NaN or FullyMaskedRowPolicy.Uniform)
+                FillFullyMaskedRows(result, v, kept, limit, mask, policy);
+            return result;
         }
         finally
         {
             if (!keysInPlace) ReturnCopy(keys);
             if (kept.Length != nk) ReturnCopy(values);
+        }
+    }
+
+    /// <summary>
+    /// The kernel leaves a query that sees no key at 0 (the <see cref="FullyMaskedRowPolicy.Zeros"/> answer);
+    /// under NaN or Uniform its row is rewritten as <see cref="Softmax.Rows"/> would have it: NaN, or equal
+    /// weights on every key (PAD keys included) and the mean of all values.
+    /// </summary>
+    private static void FillFullyMaskedRows(
+        FusedAttentionResult result, Matrix<double> v, int[] kept, int[] limit, Matrix<double>? mask, FullyMaskedRowPolicy policy)
+    {
+        int nq = result.Output.RowCount, nk = v.RowCount;
+        Vector<double>? mean = null;
+        for (int i = 0; i < nq; i++)
+        {
+            bool seesAKey = false;
+            for (int j = 0; j < limit[i] && !seesAKey; j++)
+                seesAKey = mask is null || !double.IsNegativeInfinity(mask[i, kept[j]]);
+            if (seesAKey) continue;
+            mean ??= v.ColumnSums() / nk;
+            result.Output.SetRow(i, policy == FullyMaskedRowPolicy.NaN
+                ? Vector<double>.Build.Dense(v.ColumnCount, double.NaN)
+                : mean);
+            result.Weights?.SetRow(i, Softmax.FullyMaskedWeights(nk, policy));
         }
     }
 

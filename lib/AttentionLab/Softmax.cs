@@ -2,14 +2,32 @@ using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionLab;
 
-/// <summary>What <see cref="Softmax.Rows"/> does with a row in which every score is −∞ (lesson 09).</summary>
+/// <summary>
+/// What the attention does with a query that sees no key at all, a row in which every score is −∞
+/// (lesson 09). Its softmax is 0/0; each framework answers differently, and each answer is here.
+/// </summary>
 public enum FullyMaskedRowPolicy
 {
-    /// <summary>Throw an error naming the row: softmax of all −∞ is 0/0, and a silent NaN would spread.</summary>
+    /// <summary>Throw an error naming the row (the course's default): a silent NaN would spread.</summary>
     Throw,
 
-    /// <summary>Give the row all-zero weights, so the query's output is the zero vector.</summary>
+    /// <summary>
+    /// All-zero weights, so the query's output is the zero vector: PyTorch ≥ 2.5's
+    /// <c>scaled_dot_product_attention</c> (its <c>_safe_softmax</c>).
+    /// </summary>
     Zeros,
+
+    /// <summary>
+    /// NaN weights and output, as a plain softmax gives: PyTorch ≤ 2.4's <c>scaled_dot_product_attention</c>
+    /// and the math path of <c>nn.MultiheadAttention</c>.
+    /// </summary>
+    NaN,
+
+    /// <summary>
+    /// Equal weights on every key, masked ones included, so the output is the mean of all values: Hugging
+    /// Face's eager attention, which fills hidden scores with the dtype's minimum instead of −∞.
+    /// </summary>
+    Uniform,
 }
 
 /// <summary>The row-wise softmax that turns (masked) scores into attention weights (lesson 01).</summary>
@@ -23,6 +41,7 @@ public static class Softmax
     public static Matrix<double> Rows(Matrix<double> scores, FullyMaskedRowPolicy policy = FullyMaskedRowPolicy.Throw)
     {
         ArgumentNullException.ThrowIfNull(scores);
+        Guard.Defined(policy, nameof(policy));
         if (scores.RowCount == 0 || scores.ColumnCount == 0)
             throw new ArgumentException($"scores is empty ({Masks.Shape(scores)}).", nameof(scores));
 
@@ -40,8 +59,13 @@ public static class Softmax
 
             if (double.IsNegativeInfinity(max))
             {
-                if (policy == FullyMaskedRowPolicy.Zeros) continue;
-                throw FullyMaskedRow(i);
+                switch (policy)
+                {
+                    case FullyMaskedRowPolicy.Zeros: continue;
+                    case FullyMaskedRowPolicy.NaN: weights.SetRow(i, FullyMaskedWeights(scores.ColumnCount, policy)); continue;
+                    case FullyMaskedRowPolicy.Uniform: weights.SetRow(i, FullyMaskedWeights(scores.ColumnCount, policy)); continue;
+                    default: throw FullyMaskedRow(i);
+                }
             }
 
             double sum = 0;
@@ -57,9 +81,17 @@ public static class Softmax
         return weights;
     }
 
+    /// <summary>The weights a fully masked row gets under a policy that does not throw.</summary>
+    internal static double[] FullyMaskedWeights(int keys, FullyMaskedRowPolicy policy) => policy switch
+    {
+        FullyMaskedRowPolicy.NaN => Enumerable.Repeat(double.NaN, keys).ToArray(),
+        FullyMaskedRowPolicy.Uniform => Enumerable.Repeat(1.0 / keys, keys).ToArray(),
+        _ => new double[keys],
+    };
+
     /// <summary>The error every attention of the library gives for a fully masked row under <see cref="FullyMaskedRowPolicy.Throw"/>.</summary>
     internal static InvalidOperationException FullyMaskedRow(int row) => new(
         $"Row {row} of the scores is fully masked (every key is −∞), so its softmax would be 0/0 = NaN. " +
         "Check the mask for that query (an all-PAD sequence? left padding with a causal mask?), " +
-        "or ask for FullyMaskedRowPolicy.Zeros.");
+        "or ask for another FullyMaskedRowPolicy (Zeros, NaN or Uniform, as the frameworks do).");
 }

@@ -165,8 +165,7 @@ public sealed class TrainableAttention
             double max = double.NegativeInfinity;
             for (int j = 0; j < columns; j++) if (s[o + j] > max) max = s[o + j];
             if (double.IsNegativeInfinity(max))
-                throw new ArgumentException(
-                    $"Row {i} of the attention scores is fully masked (every key is −∞), so its softmax would be 0/0 = NaN: expected at least one visible key, actual 0 of {columns}.");
+                throw Softmax.FullyMaskedRow(i);
             double sum = 0;
             for (int j = 0; j < columns; j++)
             {
