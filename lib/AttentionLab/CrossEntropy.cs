@@ -2,6 +2,16 @@ using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionLab;
 
+/// <summary>What <see cref="CrossEntropy.Loss"/> does when every target is ignored: the mean of nothing is 0/0.</summary>
+public enum AllIgnoredPolicy
+{
+    /// <summary>Throw an error naming the targets (the course's default).</summary>
+    Throw,
+
+    /// <summary>Return NaN, as PyTorch's <c>F.cross_entropy(…, ignore_index=…)</c> does with reduction='mean'.</summary>
+    NaN,
+}
+
 /// <summary>
 /// Cross-entropy of next-token logits against target ids with PAD targets ignored, like PyTorch's
 /// F.cross_entropy(logits, targets, ignore_index=0): the mean runs over non-PAD targets only (notebooks 05 and 08).
@@ -22,6 +32,10 @@ public static class CrossEntropy
             if (target == ignoreIndex) continue;
             if (target < 0 || target >= v)
                 throw new ArgumentException($"targets[{i}] is not a class: expected an id in [0, {v}) or {ignoreIndex} (ignored), actual {target}.", nameof(targets));
+            for (int j = 0; j < v; j++)
+                if (double.IsNaN(logits[i, j]) || double.IsPositiveInfinity(logits[i, j]))
+                    throw new ArgumentException(
+                        $"logits[{i}, {j}] is {logits[i, j]}: expected a finite number or −∞, actual {logits[i, j]} (the loss would be NaN).", nameof(logits));
             double max = double.NegativeInfinity;
             for (int j = 0; j < v; j++) max = Math.Max(max, logits[i, j]);
             double sum = 0;
@@ -31,11 +45,19 @@ public static class CrossEntropy
         return losses;
     }
 
-    /// <summary>The mean loss over the targets that are not ignored.</summary>
-    public static double Loss(Matrix<double> logits, IReadOnlyList<int> targets, int ignoreIndex = Vocabulary.Pad)
+    /// <summary>
+    /// The mean loss over the targets that are not ignored. When every target is ignored the mean is 0/0:
+    /// an error by default, NaN with <see cref="AllIgnoredPolicy.NaN"/> (PyTorch's answer).
+    /// </summary>
+    public static double Loss(
+        Matrix<double> logits, IReadOnlyList<int> targets, int ignoreIndex = Vocabulary.Pad,
+        AllIgnoredPolicy whenAllIgnored = AllIgnoredPolicy.Throw)
     {
+        Guard.Defined(whenAllIgnored, nameof(whenAllIgnored));
         var losses = PerPosition(logits, targets, ignoreIndex);
         int counted = targets.Count(t => t != ignoreIndex);
+        if (counted == 0 && whenAllIgnored == AllIgnoredPolicy.NaN)
+            return double.NaN;
         if (counted == 0)
             throw new ArgumentException(
                 $"targets are all {ignoreIndex} (ignored): expected at least one target to average over, actual 0 of {targets.Count}.", nameof(targets));

@@ -27,4 +27,29 @@ public class CrossEntropyTests
         Assert.Equal(0.0, CrossEntropy.Loss(logits, [0], ignoreIndex: -1), 1e-15);
         Assert.Equal(1000.0, CrossEntropy.Loss(logits, [1], ignoreIndex: -1), 1e-12);
     }
+
+    [Fact]
+    public void All_targets_ignored_is_an_error_by_default_and_PyTorchs_NaN_when_asked()
+    {
+        var fixture = Fixture.Load("policies.json")["crossEntropyAllIgnored"]!;
+        var logits = Fixture.Matrix(fixture["logits"]);
+        int[] targets = [.. fixture["targets"]!.AsArray().Select(t => (int)t!)];
+
+        Assert.Equal("targets", Assert.Throws<ArgumentException>(() => CrossEntropy.Loss(logits, targets)).ParamName);
+        Assert.True(double.IsNaN(Fixture.Number(fixture["loss"])));
+        Assert.True(double.IsNaN(CrossEntropy.Loss(logits, targets, whenAllIgnored: AllIgnoredPolicy.NaN)));
+        Assert.Equal("whenAllIgnored", Assert.Throws<ArgumentException>(() => CrossEntropy.Loss(logits, targets, whenAllIgnored: (AllIgnoredPolicy)5)).ParamName);
+    }
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void A_NaN_or_plus_infinity_logit_is_an_error_naming_its_cell(double bad)
+    {
+        var logits = Matrix<double>.Build.Dense(2, 3, 0.5);
+        logits[1, 2] = bad;
+        var e = Assert.Throws<ArgumentException>(() => CrossEntropy.Loss(logits, [1, 2]));
+        Assert.Equal("logits", e.ParamName);
+        Assert.Contains("logits[1, 2]", e.Message);
+    }
 }

@@ -66,7 +66,13 @@ for name, keep in [("left padding under a causal mask", keep_left), ("one query 
         case[policy] = {"output": mat(out), "weights": mat(w)}
     cases.append(case)
 
+# Cross-entropy over a batch whose targets are all ignored: PyTorch's mean of nothing.
+logits = torch.randn(3, 4, dtype=DT)
+ignored = torch.zeros(3, dtype=torch.long)
+all_ignored = F.cross_entropy(logits, ignored, ignore_index=0).item()
+cross_entropy = {"logits": mat(logits), "targets": ignored.tolist(), "loss": "NaN" if all_ignored != all_ignored else all_ignored}
+
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "policies.json")
 with open(out, "w") as f:
-    json.dump({"torch": torch.__version__, "cases": cases}, f, indent=1)
+    json.dump({"torch": torch.__version__, "cases": cases, "crossEntropyAllIgnored": cross_entropy}, f, indent=1)
 print(f"wrote {len(cases)} cases to {out}")
