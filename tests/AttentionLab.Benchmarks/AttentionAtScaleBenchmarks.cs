@@ -1,3 +1,4 @@
+using AttentionLab.Kernels;
 using AttentionLab;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;

@@ -1,3 +1,4 @@
+using AttentionLab.Kernels;
 namespace AttentionLab.Tests;
 
 /// <summary>The fork–join the fused kernel runs its query blocks with.</summary>

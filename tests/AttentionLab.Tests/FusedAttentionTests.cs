@@ -1,3 +1,4 @@
+using AttentionLab.Kernels;
 using CsCheck;
 using System.Runtime.Intrinsics;
 using MathNet.Numerics.LinearAlgebra;

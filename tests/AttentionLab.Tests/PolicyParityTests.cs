@@ -1,3 +1,4 @@
+using AttentionLab.Kernels;
 using System.Text.Json.Nodes;
 using MathNet.Numerics.LinearAlgebra;
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using AttentionLab.Kernels;
 
 namespace AttentionLab;
 

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace AttentionLab;
+namespace AttentionLab.Kernels;
 
 /// <summary>
 /// Everything one fused attention call shares between its workers, laid out for the kernel.

@@ -1,4 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
+using AttentionLab.Kernels;
 
 namespace AttentionLab;
 

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace AttentionLab;
+namespace AttentionLab.Kernels;
 
 /// <summary>
 /// The three matrix products training needs, on flat row-major arrays. The matrices of the tiny model

@@ -1,4 +1,4 @@
-namespace AttentionLab;
+namespace AttentionLab.Kernels;
 
 /// <summary>
 /// Runs one action on several cores at once, for work that lasts a fraction of a millisecond (the

@@ -1,7 +1,7 @@
 using Simd = System.Numerics;
 using MathNet.Numerics.LinearAlgebra;
 
-namespace AttentionLab;
+namespace AttentionLab.Kernels;
 
 /// <summary>
 /// The product the layers do most, x · Wᵀ, written as SIMD sums of W's columns. MathNet's managed

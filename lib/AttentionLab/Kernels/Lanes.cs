@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace AttentionLab;
+namespace AttentionLab.Kernels;
 
 /// <summary>
 /// The few vector operations the fused kernel needs, over one register of doubles. The kernel is

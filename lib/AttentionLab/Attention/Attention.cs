@@ -61,7 +61,7 @@ public static class Attention
 
     /// <summary>
     /// The shape rules every attention of the library enforces (the readable one here and
-    /// <see cref="FusedAttention"/>): Q and K share their width, V has a row per key, and the mask is
+    /// <see cref="Kernels.FusedAttention"/>): Q and K share their width, V has a row per key, and the mask is
     /// queries × keys.
     /// </summary>
     internal static void CheckShapes(Matrix<double> q, Matrix<double> k, Matrix<double> v, Matrix<double>? mask)

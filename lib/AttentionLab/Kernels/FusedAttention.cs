@@ -1,7 +1,7 @@
 using System.Runtime.Intrinsics;
 using MathNet.Numerics.LinearAlgebra;
 
-namespace AttentionLab;
+namespace AttentionLab.Kernels;
 
 /// <summary>How the fused kernel of lesson 10 cuts the work: block sizes and how many cores it may use.</summary>
 public sealed record FusedAttentionOptions
@@ -29,19 +29,6 @@ public sealed record FusedAttentionResult(
     Matrix<double>? Weights,
     long ScoresComputed,
     long ScoresInFullMatrix);
-
-/// <summary>What the fused kernel does with one (query block, key block) pair: the heatmap of lesson 10.</summary>
-public enum BlockWork
-{
-    /// <summary>Every score in the block is hidden: the block is never computed.</summary>
-    Skipped,
-
-    /// <summary>Some scores are hidden: the block is computed, then masked.</summary>
-    Masked,
-
-    /// <summary>Nothing is hidden: the block is computed as is.</summary>
-    Full,
-}
 
 /// <summary>
 /// Scaled dot-product attention, the fast way (lesson 10): the same result as
