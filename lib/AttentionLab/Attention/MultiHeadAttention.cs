@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using AttentionLab.Kernels;
 
 namespace AttentionLab;
 
@@ -176,21 +175,10 @@ public sealed class MultiHeadAttention
         return new MultiHeadAttentionResult(OutputProjection.Forward(concatenated), weights, scores, masked, mask);
     }
 
-    /// <summary>
-    /// One head: exactly <see cref="Attention.ScaledDotProduct(MathNet.Numerics.LinearAlgebra.Matrix{double}, MathNet.Numerics.LinearAlgebra.Matrix{double}, MathNet.Numerics.LinearAlgebra.Matrix{double}, MathNet.Numerics.LinearAlgebra.Matrix{double}?, FullyMaskedRowPolicy)"/> (a test holds them equal), with its two
-    /// products done by <see cref="MatrixKernels"/>, because a cached decoding step's 1 × d_k by d_k × t
-    /// product is far too small for MathNet's provider to pay off.
-    /// </summary>
+    /// <summary>One head: the library's scaled dot-product attention (lesson 01) on the head's slices of Q, K and V.</summary>
     private static AttentionResult Head(
-        Matrix<double> q, Matrix<double> k, Matrix<double> v, Matrix<double>? mask, FullyMaskedRowPolicy policy)
-    {
-        var scores = MatrixKernels.MultiplyTransposed(q, k);
-        double scale = Math.Sqrt(q.ColumnCount);
-        scores.MapInplace(s => s / scale);
-        var masked = mask is null ? scores : scores + mask;
-        var weights = Softmax.Rows(masked, policy);
-        return new AttentionResult(MatrixKernels.MultiplyTransposed(weights, v.Transpose()), weights, scores, masked);
-    }
+        Matrix<double> q, Matrix<double> k, Matrix<double> v, Matrix<double>? mask, FullyMaskedRowPolicy policy) =>
+        Attention.ScaledDotProduct(q, k, v, mask, policy);
 
     /// <summary>
     /// Builds the layer from <c>{prefix}in_proj_weight</c>, <c>{prefix}in_proj_bias</c>,

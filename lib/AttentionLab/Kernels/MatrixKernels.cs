@@ -38,4 +38,7 @@ internal static class MatrixKernels
         }
         return Matrix<double>.Build.Dense(n, m, result);
     }
+
+    /// <summary>a (n × k) times b (k × m): n × m, as <see cref="MultiplyTransposed"/> with bᵀ.</summary>
+    public static Matrix<double> Multiply(Matrix<double> a, Matrix<double> b) => MultiplyTransposed(a, b.Transpose());
 }
