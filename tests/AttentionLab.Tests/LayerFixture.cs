@@ -55,6 +55,7 @@ internal static class LayerFixture
         var k = c.GetProperty("config");
         return new TransformerConfig(
             k.Int("sourceVocabularySize"), k.Int("targetVocabularySize"), k.Int("modelWidth"), k.Int("heads"),
-            k.Int("feedForwardWidth"), k.Int("encoderLayers"), k.Int("decoderLayers"), k.Int("maxLength"));
+            k.Int("feedForwardWidth"), k.Int("encoderLayers"), k.Int("decoderLayers"), k.Int("maxLength"),
+            k.TryGetProperty("normFirst", out var normFirst) && normFirst.GetBoolean());
     }
 }

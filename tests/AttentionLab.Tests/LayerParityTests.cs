@@ -131,4 +131,64 @@ public class LayerParityTests
             Assert.Equal(tensor.Data, written[key].Data);
         }
     }
+
+    public static TheoryData<string> PreNormCases(string kind) =>
+        [.. LayerFixture.Cases("pre_norm.json").EnumerateArray().Select(c => c.GetProperty("name").GetString()!)
+            .Where(n => n.StartsWith(kind, StringComparison.Ordinal))];
+
+    [Theory, MemberData(nameof(PreNormCases), "encoder")]
+    public void Pre_norm_EncoderLayer_matches_norm_first_True(string name)
+    {
+        var c = LayerFixture.Case("pre_norm.json", name);
+        var config = c.GetProperty("config");
+        Assert.True(config.GetProperty("normFirst").GetBoolean());
+        var layer = EncoderLayer.FromStateDict(
+            c.StateDict(), config.Int("modelWidth"), config.Int("heads"), config.Int("feedForwardWidth"), normFirst: true);
+        var inputs = c.GetProperty("inputs");
+        var result = layer.Forward(inputs.Matrix("x"), inputs.OptionalMatrix("mask"), inputs.Flags("keyIsPad"));
+        Check.Same(c.GetProperty("expected").Matrix("output"), result.Output, Tolerance, "pre-norm encoder layer output");
+
+        var postNorm = EncoderLayer.FromStateDict(c.StateDict(), config.Int("modelWidth"), config.Int("heads"), config.Int("feedForwardWidth"));
+        Assert.True((postNorm.Forward(inputs.Matrix("x"), inputs.OptionalMatrix("mask"), inputs.Flags("keyIsPad")).Output - result.Output)
+            .Enumerate().Max(Math.Abs) > 1e-3, "the same weights post-norm give another output");
+    }
+
+    [Theory, MemberData(nameof(PreNormCases), "decoder")]
+    public void Pre_norm_DecoderLayer_matches_norm_first_True(string name)
+    {
+        var c = LayerFixture.Case("pre_norm.json", name);
+        var config = c.GetProperty("config");
+        var layer = DecoderLayer.FromStateDict(
+            c.StateDict(), config.Int("modelWidth"), config.Int("heads"), config.Int("feedForwardWidth"), normFirst: true);
+        var inputs = c.GetProperty("inputs");
+        var result = layer.Forward(
+            inputs.Matrix("x"), inputs.Matrix("memory"), inputs.OptionalMatrix("selfMask"),
+            inputs.Flags("targetIsPad"), inputs.Flags("memoryIsPad"));
+        Check.Same(c.GetProperty("expected").Matrix("output"), result.Output, Tolerance, "pre-norm decoder layer output");
+    }
+
+    [Theory, MemberData(nameof(PreNormCases), "model")]
+    public void Pre_norm_model_matches_PyTorch_in_teacher_forcing_and_greedy_decoding_with_and_without_cache(string name)
+    {
+        var c = LayerFixture.Case("pre_norm.json", name);
+        var config = c.TransformerConfig();
+        Assert.True(config.NormFirst);
+        var model = Transformer.FromStateDict(c.StateDict(), config);
+        foreach (var run in c.GetProperty("runs").EnumerateArray())
+        {
+            var pair = TeacherForcing.Shift(run.Ints("target"), run.Int("length"));
+            var result = model.Run(run.Ints("source"), pair.DecoderInput);
+            Check.Same(run.Matrix("memory"), result.Encoder.Memory, Tolerance, "encoder memory");
+            Check.Same(run.Matrix("logits"), result.Logits, Tolerance, "logits");
+            foreach (bool useCache in new[] { true, false })
+            {
+                var greedy = GreedyDecoder.Decode(model, run.Ints("source"), run.Int("greedyMaxLength"), useCache);
+                Assert.Equal(run.Ints("greedyTokens"), greedy.Tokens);
+                Check.Same(run.Matrix("greedyLogits"), Matrix<double>.Build.DenseOfRowVectors(greedy.Steps.Select(s => s.Logits)),
+                    Tolerance, $"greedy logits (cache: {useCache})");
+            }
+        }
+
+        Assert.Equal("model", Assert.Throws<ArgumentException>(() => new TrainableTransformer(model)).ParamName);
+    }
 }

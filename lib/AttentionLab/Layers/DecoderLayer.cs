@@ -10,9 +10,11 @@ public sealed record DecoderLayerResult(
     Matrix<double> Output, MultiHeadAttentionResult SelfAttention, MultiHeadAttentionResult CrossAttention);
 
 /// <summary>
-/// One decoder layer, exactly nn.TransformerDecoderLayer with norm_first=False, ReLU and no dropout:
-/// x = norm1(x + self_attn(x)); x = norm2(x + multihead_attn(x, memory)); x = norm3(x + feed_forward(x))
-/// (notebooks 05 and 06).
+/// One decoder layer, exactly nn.TransformerDecoderLayer with ReLU and no dropout (lessons 05 and 06).
+/// Post-norm (PyTorch's default, norm_first=False): x = norm1(x + self_attn(x));
+/// x = norm2(x + multihead_attn(x, memory)); x = norm3(x + feed_forward(x)). Pre-norm
+/// (<see cref="NormFirst"/>, norm_first=True): x = x + self_attn(norm1(x)); x = x + multihead_attn(norm2(x), memory);
+/// x = x + feed_forward(norm3(x)).
 /// </summary>
 public sealed class DecoderLayer
 {
@@ -37,10 +39,13 @@ public sealed class DecoderLayer
     /// <summary>The model width d.</summary>
     public int ModelWidth => SelfAttention.ModelWidth;
 
-    /// <summary>A layer from explicit parts, whose widths must agree.</summary>
+    /// <summary>Pre-norm (PyTorch's norm_first=True): each block normalises its input, and the residual adds the raw x.</summary>
+    public bool NormFirst { get; }
+
+    /// <summary>A layer from explicit parts, whose widths must agree; pre-norm when <paramref name="normFirst"/>.</summary>
     public DecoderLayer(
         MultiHeadAttention selfAttention, MultiHeadAttention crossAttention, FeedForward feedForward,
-        LayerNorm norm1, LayerNorm norm2, LayerNorm norm3)
+        LayerNorm norm1, LayerNorm norm2, LayerNorm norm3, bool normFirst = false)
     {
         Guard.NotNull(selfAttention, nameof(selfAttention));
         Guard.NotNull(crossAttention, nameof(crossAttention));
@@ -60,16 +65,17 @@ public sealed class DecoderLayer
         Norm1 = norm1;
         Norm2 = norm2;
         Norm3 = norm3;
+        NormFirst = normFirst;
     }
 
     /// <summary>A layer with seeded random weights.</summary>
-    public DecoderLayer(int modelWidth, int heads, int feedForwardWidth, int seed)
-        : this(modelWidth, heads, feedForwardWidth, new Random(seed)) { }
+    public DecoderLayer(int modelWidth, int heads, int feedForwardWidth, int seed, bool normFirst = false)
+        : this(modelWidth, heads, feedForwardWidth, new Random(seed), normFirst) { }
 
-    internal DecoderLayer(int modelWidth, int heads, int feedForwardWidth, Random rng)
+    internal DecoderLayer(int modelWidth, int heads, int feedForwardWidth, Random rng, bool normFirst = false)
         : this(new MultiHeadAttention(modelWidth, heads, rng), new MultiHeadAttention(modelWidth, heads, rng),
                new FeedForward(modelWidth, feedForwardWidth, rng),
-               new LayerNorm(modelWidth), new LayerNorm(modelWidth), new LayerNorm(modelWidth)) { }
+               new LayerNorm(modelWidth), new LayerNorm(modelWidth), new LayerNorm(modelWidth), normFirst) { }
 
     /// <summary>
     /// Runs the layer over the target x (T × d) and the encoder's memory (S × d). selfMask is additive
@@ -88,6 +94,16 @@ public sealed class DecoderLayer
         Guard.NonEmpty(x, nameof(x));
         Guard.Columns(memory, ModelWidth, nameof(memory), "the model width");
         Guard.NonEmpty(memory, nameof(memory));
+        if (NormFirst)
+        {
+            var normed = Norm1.Forward(x);
+            var selfAttention = SelfAttention.Forward(normed, normed, normed, selfMask, targetIsPad);
+            var r1 = x + selfAttention.Output;
+            var crossAttention = CrossAttention.Forward(Norm2.Forward(r1), memory, memory, null, memoryIsPad);
+            var r2 = r1 + crossAttention.Output;
+            return new DecoderLayerResult(r2 + FeedForward.Forward(Norm3.Forward(r2)), selfAttention, crossAttention);
+        }
+
         var self = SelfAttention.Forward(x, x, x, selfMask, targetIsPad);
         var h1 = Norm1.Forward(x + self.Output);
         var cross = CrossAttention.Forward(h1, memory, memory, null, memoryIsPad);
@@ -102,35 +118,39 @@ public sealed class DecoderLayer
     /// </summary>
     internal DecoderLayerResult Step(Matrix<double> x, KeyValueCache.LayerCache cache)
     {
-        var q = SelfAttention.QueryProjection.Forward(x);
-        cache.Append(SelfAttention.KeyProjection.Forward(x), SelfAttention.ValueProjection.Forward(x));
+        // Pre-norm attends from norm1(x); the residual still adds the raw x.
+        var attended = NormFirst ? Norm1.Forward(x) : x;
+        var q = SelfAttention.QueryProjection.Forward(attended);
+        cache.Append(SelfAttention.KeyProjection.Forward(attended), SelfAttention.ValueProjection.Forward(attended));
         var self = SelfAttention.Attend(q, cache.Keys, cache.Values, null, FullyMaskedRowPolicy.Throw);
-        var h1 = Norm1.Forward(x + self.Output);
+        var h1 = NormFirst ? x + self.Output : Norm1.Forward(x + self.Output);
         var cross = CrossAttention.Attend(
-            CrossAttention.QueryProjection.Forward(h1), cache.MemoryKeys, cache.MemoryValues, cache.MemoryMask,
-            FullyMaskedRowPolicy.Throw);
-        var h2 = Norm2.Forward(h1 + cross.Output);
-        var output = Norm3.Forward(h2 + FeedForward.Forward(h2));
+            CrossAttention.QueryProjection.Forward(NormFirst ? Norm2.Forward(h1) : h1), cache.MemoryKeys, cache.MemoryValues,
+            cache.MemoryMask, FullyMaskedRowPolicy.Throw);
+        var h2 = NormFirst ? h1 + cross.Output : Norm2.Forward(h1 + cross.Output);
+        var output = NormFirst ? h2 + FeedForward.Forward(Norm3.Forward(h2)) : Norm3.Forward(h2 + FeedForward.Forward(h2));
         return new DecoderLayerResult(output, self, cross);
     }
 
     /// <summary>Builds the layer from a state_dict with nn.TransformerDecoderLayer's names under prefix (e.g. <c>decoder.layers.0.</c>).</summary>
-    public static DecoderLayer FromStateDict(StateDict stateDict, int modelWidth, int heads, int feedForwardWidth, string prefix = "")
+    public static DecoderLayer FromStateDict(
+        StateDict stateDict, int modelWidth, int heads, int feedForwardWidth, string prefix = "", bool normFirst = false)
     {
         Guard.NotNull(stateDict, nameof(stateDict));
         var reader = new StateDictReader(stateDict, prefix);
-        var layer = Load(reader, modelWidth, heads, feedForwardWidth);
+        var layer = Load(reader, modelWidth, heads, feedForwardWidth, normFirst);
         reader.RejectExtra();
         return layer;
     }
 
-    internal static DecoderLayer Load(StateDictReader r, int modelWidth, int heads, int feedForwardWidth) =>
+    internal static DecoderLayer Load(StateDictReader r, int modelWidth, int heads, int feedForwardWidth, bool normFirst = false) =>
         new(MultiHeadAttention.Load(r.Child("self_attn"), modelWidth, heads),
             MultiHeadAttention.Load(r.Child("multihead_attn"), modelWidth, heads),
             FeedForward.Load(r, modelWidth, feedForwardWidth),
             LayerNorm.Load(r.Child("norm1"), modelWidth),
             LayerNorm.Load(r.Child("norm2"), modelWidth),
-            LayerNorm.Load(r.Child("norm3"), modelWidth));
+            LayerNorm.Load(r.Child("norm3"), modelWidth),
+            normFirst);
 
     internal void Save(IDictionary<string, StateTensor> into, string prefix)
     {

@@ -8,8 +8,10 @@ namespace AttentionLab;
 public sealed record EncoderLayerResult(Matrix<double> Output, MultiHeadAttentionResult SelfAttention);
 
 /// <summary>
-/// One encoder layer, exactly nn.TransformerEncoderLayer with norm_first=False, ReLU and no dropout:
-/// x = norm1(x + self_attn(x)); x = norm2(x + feed_forward(x)). Only the padding mask applies (notebook 04).
+/// One encoder layer, exactly nn.TransformerEncoderLayer with ReLU and no dropout (lesson 04). Post-norm
+/// (PyTorch's default, norm_first=False): x = norm1(x + self_attn(x)); x = norm2(x + feed_forward(x)).
+/// Pre-norm (<see cref="NormFirst"/>, norm_first=True): x = x + self_attn(norm1(x)); x = x + feed_forward(norm2(x)).
+/// Only the padding mask applies.
 /// </summary>
 public sealed class EncoderLayer
 {
@@ -28,8 +30,11 @@ public sealed class EncoderLayer
     /// <summary>The model width d.</summary>
     public int ModelWidth => SelfAttention.ModelWidth;
 
-    /// <summary>A layer from explicit parts, whose widths must agree.</summary>
-    public EncoderLayer(MultiHeadAttention selfAttention, FeedForward feedForward, LayerNorm norm1, LayerNorm norm2)
+    /// <summary>Pre-norm (PyTorch's norm_first=True): each block normalises its input, and the residual adds the raw x.</summary>
+    public bool NormFirst { get; }
+
+    /// <summary>A layer from explicit parts, whose widths must agree; pre-norm when <paramref name="normFirst"/>.</summary>
+    public EncoderLayer(MultiHeadAttention selfAttention, FeedForward feedForward, LayerNorm norm1, LayerNorm norm2, bool normFirst = false)
     {
         Guard.NotNull(selfAttention, nameof(selfAttention));
         Guard.NotNull(feedForward, nameof(feedForward));
@@ -43,15 +48,16 @@ public sealed class EncoderLayer
         FeedForward = feedForward;
         Norm1 = norm1;
         Norm2 = norm2;
+        NormFirst = normFirst;
     }
 
     /// <summary>A layer with seeded random weights.</summary>
-    public EncoderLayer(int modelWidth, int heads, int feedForwardWidth, int seed)
-        : this(modelWidth, heads, feedForwardWidth, new Random(seed)) { }
+    public EncoderLayer(int modelWidth, int heads, int feedForwardWidth, int seed, bool normFirst = false)
+        : this(modelWidth, heads, feedForwardWidth, new Random(seed), normFirst) { }
 
-    internal EncoderLayer(int modelWidth, int heads, int feedForwardWidth, Random rng)
+    internal EncoderLayer(int modelWidth, int heads, int feedForwardWidth, Random rng, bool normFirst = false)
         : this(new MultiHeadAttention(modelWidth, heads, rng), new FeedForward(modelWidth, feedForwardWidth, rng),
-               new LayerNorm(modelWidth), new LayerNorm(modelWidth)) { }
+               new LayerNorm(modelWidth), new LayerNorm(modelWidth), normFirst) { }
 
     /// <summary>
     /// Runs the layer over x (n × d). mask is additive (n × n) or null; keyIsPad marks PAD positions
@@ -61,6 +67,14 @@ public sealed class EncoderLayer
     {
         Guard.Columns(x, ModelWidth, nameof(x), "the model width");
         Guard.NonEmpty(x, nameof(x));
+        if (NormFirst)
+        {
+            var normed = Norm1.Forward(x);
+            var selfAttention = SelfAttention.Forward(normed, normed, normed, mask, keyIsPad);
+            var residual = x + selfAttention.Output;
+            return new EncoderLayerResult(residual + FeedForward.Forward(Norm2.Forward(residual)), selfAttention);
+        }
+
         var attention = SelfAttention.Forward(x, x, x, mask, keyIsPad);
         var h = Norm1.Forward(x + attention.Output);
         var output = Norm2.Forward(h + FeedForward.Forward(h));
@@ -68,20 +82,22 @@ public sealed class EncoderLayer
     }
 
     /// <summary>Builds the layer from a state_dict with nn.TransformerEncoderLayer's names under prefix (e.g. <c>encoder.layers.0.</c>).</summary>
-    public static EncoderLayer FromStateDict(StateDict stateDict, int modelWidth, int heads, int feedForwardWidth, string prefix = "")
+    public static EncoderLayer FromStateDict(
+        StateDict stateDict, int modelWidth, int heads, int feedForwardWidth, string prefix = "", bool normFirst = false)
     {
         Guard.NotNull(stateDict, nameof(stateDict));
         var reader = new StateDictReader(stateDict, prefix);
-        var layer = Load(reader, modelWidth, heads, feedForwardWidth);
+        var layer = Load(reader, modelWidth, heads, feedForwardWidth, normFirst);
         reader.RejectExtra();
         return layer;
     }
 
-    internal static EncoderLayer Load(StateDictReader r, int modelWidth, int heads, int feedForwardWidth) =>
+    internal static EncoderLayer Load(StateDictReader r, int modelWidth, int heads, int feedForwardWidth, bool normFirst = false) =>
         new(MultiHeadAttention.Load(r.Child("self_attn"), modelWidth, heads),
             FeedForward.Load(r, modelWidth, feedForwardWidth),
             LayerNorm.Load(r.Child("norm1"), modelWidth),
-            LayerNorm.Load(r.Child("norm2"), modelWidth));
+            LayerNorm.Load(r.Child("norm2"), modelWidth),
+            normFirst);
 
     internal void Save(IDictionary<string, StateTensor> into, string prefix)
     {

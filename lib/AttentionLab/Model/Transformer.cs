@@ -11,6 +11,7 @@ namespace AttentionLab;
 /// <param name="EncoderLayers">num_encoder_layers.</param>
 /// <param name="DecoderLayers">num_decoder_layers.</param>
 /// <param name="MaxLength">The longest source or target sequence (the positional-encoding table's length).</param>
+/// <param name="NormFirst">Pre-norm layers (PyTorch's norm_first=True); false is post-norm, PyTorch's default.</param>
 public sealed record TransformerConfig(
     int SourceVocabularySize,
     int TargetVocabularySize,
@@ -19,7 +20,8 @@ public sealed record TransformerConfig(
     int FeedForwardWidth = 32,
     int EncoderLayers = 2,
     int DecoderLayers = 2,
-    int MaxLength = 32)
+    int MaxLength = 32,
+    bool NormFirst = false)
 {
     internal void Validate(string name)
     {
@@ -123,10 +125,10 @@ public sealed class Transformer
         TargetEmbedding = new Embedding(config.TargetVocabularySize, d, rng.Next());
         Positions = PositionalEncoding.Sinusoidal(config.MaxLength, d);
         EncoderLayers = Enumerable.Range(0, config.EncoderLayers)
-            .Select(_ => new EncoderLayer(d, config.Heads, config.FeedForwardWidth, rng)).ToArray();
+            .Select(_ => new EncoderLayer(d, config.Heads, config.FeedForwardWidth, rng, config.NormFirst)).ToArray();
         EncoderNorm = new LayerNorm(d);
         DecoderLayers = Enumerable.Range(0, config.DecoderLayers)
-            .Select(_ => new DecoderLayer(d, config.Heads, config.FeedForwardWidth, rng)).ToArray();
+            .Select(_ => new DecoderLayer(d, config.Heads, config.FeedForwardWidth, rng, config.NormFirst)).ToArray();
         DecoderNorm = new LayerNorm(d);
         OutputProjection = new Linear(d, config.TargetVocabularySize, rng);
     }
@@ -139,10 +141,10 @@ public sealed class Transformer
         TargetEmbedding = LoadEmbedding(r.Child("target_embedding"), config.TargetVocabularySize, d);
         Positions = PositionalEncoding.Sinusoidal(config.MaxLength, d);
         EncoderLayers = Enumerable.Range(0, config.EncoderLayers)
-            .Select(i => EncoderLayer.Load(r.Child($"encoder.layers.{i}"), d, config.Heads, config.FeedForwardWidth)).ToArray();
+            .Select(i => EncoderLayer.Load(r.Child($"encoder.layers.{i}"), d, config.Heads, config.FeedForwardWidth, config.NormFirst)).ToArray();
         EncoderNorm = LayerNorm.Load(r.Child("encoder.norm"), d);
         DecoderLayers = Enumerable.Range(0, config.DecoderLayers)
-            .Select(i => DecoderLayer.Load(r.Child($"decoder.layers.{i}"), d, config.Heads, config.FeedForwardWidth)).ToArray();
+            .Select(i => DecoderLayer.Load(r.Child($"decoder.layers.{i}"), d, config.Heads, config.FeedForwardWidth, config.NormFirst)).ToArray();
         DecoderNorm = LayerNorm.Load(r.Child("decoder.norm"), d);
         OutputProjection = Linear.Load(r.Child("output_projection"), d, config.TargetVocabularySize);
     }

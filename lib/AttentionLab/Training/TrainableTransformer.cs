@@ -46,6 +46,10 @@ public sealed class TrainableTransformer
     public TrainableTransformer(Transformer model)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (model.Config.NormFirst)
+            throw new ArgumentException(
+                "model is pre-norm (Config.NormFirst): the training layers are post-norm, so its gradients would be another model's. "
+                + "Expected NormFirst = false, actual true.", nameof(model));
         Config = model.Config;
         int d = Config.ModelWidth;
         SourceEmbedding = new Parameter("source_embedding.weight", [Config.SourceVocabularySize, d], FlatKernels.FromMatrix(model.SourceEmbedding.Weight));

@@ -1,5 +1,6 @@
 """Writes PyTorch's answers for the library's layers and whole model:
-mha.json, encoder_layer.json, decoder_layer.json, transformer.json, cross_entropy.json.
+mha.json, encoder_layer.json, decoder_layer.json, transformer.json, cross_entropy.json, and pre_norm.json (the
+encoder layer, decoder layer and whole model again with norm_first=True).
 
 Run once with Debian's PyTorch (apt-get install python3-torch):
     /usr/bin/python3 tests/AttentionLab.Tests/Fixtures/make_layer_fixtures.py
@@ -124,8 +125,8 @@ write("mha.json", mha_cases)
 
 
 # nn.TransformerEncoderLayer ----------------------------------------------------------------------
-def encoder_case(name, n, d, heads, ff, key_is_pad=None, mask=None):
-    layer = nn.TransformerEncoderLayer(d, heads, ff, dropout=0.0, batch_first=True)
+def encoder_case(name, n, d, heads, ff, key_is_pad=None, mask=None, norm_first=False):
+    layer = nn.TransformerEncoderLayer(d, heads, ff, dropout=0.0, batch_first=True, norm_first=norm_first)
     round_parameters(layer)
     layer.train()
     x = rounded(n, d)
@@ -133,7 +134,7 @@ def encoder_case(name, n, d, heads, ff, key_is_pad=None, mask=None):
     assert not torch.isnan(out).any()
     return {
         "name": name,
-        "config": {"modelWidth": d, "heads": heads, "feedForwardWidth": ff},
+        "config": {"modelWidth": d, "heads": heads, "feedForwardWidth": ff, "normFirst": norm_first},
         "state_dict": state_dict(layer),
         "inputs": {"x": tensor(x), "keyIsPad": key_is_pad, "mask": None if mask is None else tensor(mask)},
         "expected": {"output": tensor(out[0])},
@@ -149,8 +150,8 @@ write("encoder_layer.json", [
 
 
 # nn.TransformerDecoderLayer ----------------------------------------------------------------------
-def decoder_case(name, t, s, d, heads, ff, tgt_mask=None, tgt_pad=None, memory_pad=None):
-    layer = nn.TransformerDecoderLayer(d, heads, ff, dropout=0.0, batch_first=True)
+def decoder_case(name, t, s, d, heads, ff, tgt_mask=None, tgt_pad=None, memory_pad=None, norm_first=False):
+    layer = nn.TransformerDecoderLayer(d, heads, ff, dropout=0.0, batch_first=True, norm_first=norm_first)
     round_parameters(layer)
     layer.train()
     x, memory = rounded(t, d), rounded(s, d)
@@ -159,7 +160,7 @@ def decoder_case(name, t, s, d, heads, ff, tgt_mask=None, tgt_pad=None, memory_p
     assert not torch.isnan(out).any()
     return {
         "name": name,
-        "config": {"modelWidth": d, "heads": heads, "feedForwardWidth": ff},
+        "config": {"modelWidth": d, "heads": heads, "feedForwardWidth": ff, "normFirst": norm_first},
         "state_dict": state_dict(layer),
         "inputs": {"x": tensor(x), "memory": tensor(memory), "selfMask": None if tgt_mask is None else tensor(tgt_mask),
                    "targetIsPad": tgt_pad, "memoryIsPad": memory_pad},
@@ -196,7 +197,7 @@ class Seq2Seq(nn.Module):
         self.source_embedding = nn.Embedding(cfg["sourceVocabularySize"], d)
         self.target_embedding = nn.Embedding(cfg["targetVocabularySize"], d)
         t = nn.Transformer(d, cfg["heads"], cfg["encoderLayers"], cfg["decoderLayers"], cfg["feedForwardWidth"],
-                           dropout=0.0, batch_first=True)
+                           dropout=0.0, batch_first=True, norm_first=cfg.get("normFirst", False))
         self.encoder, self.decoder = t.encoder, t.decoder  # the names encoder.* and decoder.*, as in nn.Transformer
         self.output_projection = nn.Linear(d, cfg["targetVocabularySize"])
         self.register_buffer("positions", sinusoidal(cfg["maxLength"], d), persistent=False)
@@ -293,4 +294,20 @@ write("cross_entropy.json", [
     cross_entropy_case([3, 4, 2, PAD, PAD], 7),
     cross_entropy_case([1, PAD, 4, 2], 5),
     cross_entropy_case([5, 9, 8, 2, PAD, PAD, PAD], 11),
+])
+
+# Pre-norm (norm_first=True): x = x + sublayer(norm(x)) ----------------------------------------------
+write("pre_norm.json", [
+    encoder_case("encoder n=5 d=6 h=2 ff=11, padding, pre-norm", 5, 6, 2, 11, [False, False, False, True, True], norm_first=True),
+    encoder_case("encoder n=3 d=5 h=1 ff=3, causal mask, pre-norm", 3, 5, 1, 3, None, causal(3), norm_first=True),
+    decoder_case("decoder T=4 S=5 d=6 h=3 ff=10, causal + both paddings, pre-norm", 4, 5, 6, 3, 10, causal(4),
+                 [False, False, False, True], [False, False, False, True, True], norm_first=True),
+    decoder_case("decoder T=3 S=4 d=5 h=1 ff=9, encoder padding only, pre-norm", 3, 4, 5, 1, 9, None, None,
+                 [False, False, False, True], norm_first=True),
+    transformer_case(
+        "model d=8 h=2 ff=12, 2+2 layers, pre-norm",
+        {"sourceVocabularySize": 11, "targetVocabularySize": 13, "modelWidth": 8, "heads": 2, "feedForwardWidth": 12,
+         "encoderLayers": 2, "decoderLayers": 2, "maxLength": 9, "normFirst": True},
+        [([4, 5, 6, PAD, PAD], [7, 8, 9], 5), ([10, 9, 8, 7, 6, 5, 4], [12, 11, 10, 3, 4, 5, 6], 8)],
+        greedy_len=8),
 ])
