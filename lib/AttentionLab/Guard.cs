@@ -85,12 +85,49 @@ internal static class Guard
             throw new ArgumentException($"{name} is empty: expected at least 1 × 1, actual {Of(m)}.", name);
     }
 
+    /// <summary>
+    /// Every cell of <paramref name="m"/> is finite, else an error naming the first cell that is not. The check
+    /// is one pass of four running sums of x · 0, which stay 0 unless some x is ±∞ or NaN.
+    /// </summary>
+    public static void Finite(Matrix<double> m, string name, string why)
+    {
+        NotNull(m, name);
+        var data = m.AsColumnMajorArray() ?? m.ToColumnMajorArray();
+        if (AllFinite(data)) return;
+        int at = Array.FindIndex(data, x => !double.IsFinite(x));
+        var value = Word(data[at]);
+        throw new ArgumentException(
+            $"{name}[{at % m.RowCount}, {at / m.RowCount}] is {value}: expected a finite number, actual {value}; {why}.", name);
+    }
+
+    /// <summary>A number as a message says it: NaN, +Infinity, -Infinity or the number.</summary>
+    public static string Word(double x) =>
+        double.IsNaN(x) ? "NaN" : double.IsPositiveInfinity(x) ? "+Infinity" : double.IsNegativeInfinity(x) ? "-Infinity"
+        : x.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static bool AllFinite(double[] data)
+    {
+        var zero = System.Numerics.Vector<double>.Zero;
+        System.Numerics.Vector<double> a = zero, b = zero, c = zero, d = zero;
+        int i = 0, w = System.Numerics.Vector<double>.Count;
+        for (; i + 4 * w <= data.Length; i += 4 * w)
+        {
+            a += new System.Numerics.Vector<double>(data, i) * zero;
+            b += new System.Numerics.Vector<double>(data, i + w) * zero;
+            c += new System.Numerics.Vector<double>(data, i + 2 * w) * zero;
+            d += new System.Numerics.Vector<double>(data, i + 3 * w) * zero;
+        }
+        double rest = 0;
+        for (; i < data.Length; i++) rest += data[i] * 0;
+        return double.IsFinite(System.Numerics.Vector.Sum(a + b + c + d) + rest);
+    }
+
     /// <summary>A cell of an additive mask: a finite number or −∞ (+∞ and NaN have no meaning there).</summary>
-    public static void FiniteOrMinusInfinity(double cell, string name, int row, int column)
+    public static void FiniteOrMinusInfinity(double cell, string name, int row, int column, string? label = null)
     {
         if (double.IsNaN(cell) || double.IsPositiveInfinity(cell))
             throw new ArgumentException(
-                $"{name}[{row}, {column}] is {cell}: expected a finite number or −∞ (an additive mask hides with −∞), actual {cell}.", name);
+                $"{label ?? name}[{row}, {column}] is {Word(cell)}: expected a finite number or −∞ (an additive mask hides with −∞), actual {Word(cell)}.", name);
     }
 
     public static void NotAllPad(IReadOnlyList<bool> isPad, string name)

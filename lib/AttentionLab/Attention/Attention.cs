@@ -32,6 +32,7 @@ public static class Attention
         FullyMaskedRowPolicy policy = FullyMaskedRowPolicy.Throw)
     {
         CheckShapes(q, k, v, mask);
+        CheckFinite(q, k, v);
 
         // Q Kᵀ and weights · V. The two products run on the library's small-matrix kernel: MathNet's
         // general product costs several times more on a head's few rows (a benchmark row says how much).
@@ -83,10 +84,28 @@ public static class Attention
             throw new ArgumentException(
                 $"V needs one row per key: k is {Masks.Shape(k)}, so v must be {k.RowCount} × d_v, but v is {Masks.Shape(v)}.",
                 nameof(v));
+        if ((long)q.RowCount * k.RowCount > Array.MaxLength)
+            throw new ArgumentException(
+                $"q and k make a {q.RowCount} × {k.RowCount} score matrix, more cells than one array holds (at most {Array.MaxLength}): "
+                + "expected a smaller n; the fused kernel (AttentionLab.Kernels.FusedAttention.Compute) never builds this matrix.",
+                nameof(k));
         if (mask is not null && (mask.RowCount != q.RowCount || mask.ColumnCount != k.RowCount))
             throw new ArgumentException(
                 $"The mask must be queries × keys = {q.RowCount} × {k.RowCount}, but it is {Masks.Shape(mask)}.",
                 nameof(mask));
+    }
+
+    /// <summary>
+    /// Queries, keys and values hold finite numbers in every attention of the library: a query or key of ±∞ or
+    /// NaN makes NaN scores, and a value of ±∞ or NaN leaks into every row that weighs it (0 · NaN is NaN,
+    /// even for a key the mask hides). Masks hide keys; the inputs never should.
+    /// </summary>
+    internal static void CheckFinite(Matrix<double> q, Matrix<double> k, Matrix<double> v)
+    {
+        const string why = "attention inputs must be finite (hide a key with the mask, not with −∞ or NaN in the input)";
+        Guard.Finite(q, nameof(q), why);
+        Guard.Finite(k, nameof(k), why);
+        Guard.Finite(v, nameof(v), why);
     }
 
     private static void RequireNonEmpty(Matrix<double> m, string name)

@@ -12,6 +12,9 @@ public sealed class KeyValueCache
 {
     private readonly LayerCache[] _layers;
 
+    /// <summary>The model the cache was made for: its keys and values mean nothing to any other.</summary>
+    internal Transformer Model { get; }
+
     /// <summary>The encoder output the cached decoder attends to.</summary>
     public EncoderResult Encoder { get; }
 
@@ -30,6 +33,7 @@ public sealed class KeyValueCache
         Guard.NotNull(model, nameof(model));
         Guard.NotNull(encoder, nameof(encoder));
         Guard.Columns(encoder.Memory, model.Config.ModelWidth, nameof(encoder), "the model width");
+        Model = model;
         Encoder = encoder;
         Capacity = model.Config.MaxLength;
         var memoryMask = encoder.SourceIsPad.Any(p => p) ? Masks.Padding(encoder.SourceIsPad, 1) : null;
@@ -57,6 +61,12 @@ public sealed class KeyValueCache
     /// <summary>Called once every layer has appended the newest position.</summary>
     internal void Commit() => Length++;
 
+    /// <summary>Drops what a step that failed part-way appended, so the cache holds the committed positions only.</summary>
+    internal void Rollback()
+    {
+        foreach (var layer in _layers) layer.Truncate(Length);
+    }
+
     internal sealed class LayerCache(
         int capacity, int width, Matrix<double> memoryKeys, Matrix<double> memoryValues, Matrix<double>? memoryMask)
     {
@@ -70,6 +80,8 @@ public sealed class KeyValueCache
 
         public Matrix<double> Keys => _keys.SubMatrix(0, _count, 0, _keys.ColumnCount);
         public Matrix<double> Values => _values.SubMatrix(0, _count, 0, _values.ColumnCount);
+
+        public void Truncate(int count) => _count = Math.Min(_count, count);
 
         public void Append(Matrix<double> key, Matrix<double> value)
         {

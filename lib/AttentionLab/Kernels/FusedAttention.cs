@@ -72,12 +72,17 @@ public static class FusedAttention
     {
         Validate(q, k, v, causal, keyIsPad, mask);
         Guard.Defined(policy, nameof(policy));
+        if (output is not null && output.AsColumnMajorArray() is { } target
+            && new[] { q, k, v }.Any(input => ReferenceEquals(input.AsColumnMajorArray(), target)))
+            throw new ArgumentException(
+                "output shares its storage with q, k or v: expected a matrix of its own, actual one the kernel would overwrite "
+                + "while it still reads it.", nameof(output));
         if (output is not null && (output.RowCount != q.RowCount || output.ColumnCount != v.ColumnCount || output.AsColumnMajorArray() is null))
             throw new ArgumentException(
                 $"output must be a dense queries × d_v = {q.RowCount} × {v.ColumnCount} matrix, but it is {(output.AsColumnMajorArray() is null ? "not dense, " : "")}{Masks.Shape(output)}.",
                 nameof(output));
         options ??= new FusedAttentionOptions();
-        var (queryBlock, keyBlock) = BlockSizes(q.RowCount, options);
+        var (queryBlock, keyBlock) = BlockSizes(q.RowCount, k.RowCount, options);
         if (options.MaxDegreeOfParallelism is 0 or < -1)
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be −1 (all cores) or at least 1.");
         var (kept, limit) = Visibility(q.RowCount, k.RowCount, causal, keyIsPad);
@@ -206,7 +211,7 @@ public static class FusedAttention
         if (queries <= 0) throw new ArgumentOutOfRangeException(nameof(queries), queries, $"queries must be at least 1, got {queries}.");
         if (keys <= 0) throw new ArgumentOutOfRangeException(nameof(keys), keys, $"keys must be at least 1, got {keys}.");
         ValidateStructure(queries, keys, causal, keyIsPad);
-        var (queryBlock, keyBlock) = BlockSizes(queries, options ?? new FusedAttentionOptions());
+        var (queryBlock, keyBlock) = BlockSizes(queries, keys, options ?? new FusedAttentionOptions());
         var (kept, limit) = Visibility(queries, keys, causal, keyIsPad);
         int rows = (queries + queryBlock - 1) / queryBlock, cols = Math.Max(1, (kept.Length + keyBlock - 1) / keyBlock);
         var map = new BlockWork[rows, cols];
@@ -232,14 +237,20 @@ public static class FusedAttention
         _ => throw new ArgumentOutOfRangeException(nameof(lanes), lanes, "Lanes must be 0 (automatic), 8, 4 or 1."),
     };
 
-    private static (int Query, int Key) BlockSizes(int queries, FusedAttentionOptions options)
+    private static (int Query, int Key) BlockSizes(int queries, int keys, FusedAttentionOptions options)
     {
         if (options.QueryBlock <= 0 || options.QueryBlock % 32 != 0)
             throw new ArgumentOutOfRangeException(nameof(options), options.QueryBlock, $"QueryBlock must be a positive multiple of 32, got {options.QueryBlock}.");
         if (options.KeyBlock <= 0 || options.KeyBlock % 4 != 0)
             throw new ArgumentOutOfRangeException(nameof(options), options.KeyBlock, $"KeyBlock must be a positive multiple of 4, got {options.KeyBlock}.");
-        // A short sequence needs no block wider than itself (rounded up to the kernel's 32 lanes).
-        return (Math.Min(options.QueryBlock, (queries + 31) / 32 * 32), options.KeyBlock);
+        // A short sequence needs no block wider than itself (rounded up to the kernel's 32 lanes, keys to 4).
+        int query = (int)Math.Min(options.QueryBlock, ((long)queries + 31) / 32 * 32);
+        int key = (int)Math.Min(options.KeyBlock, ((long)keys + 3) / 4 * 4);
+        const long largestTile = 1 << 24; // 128 MB of scores per thread: past this a block is no longer a tile
+        if ((long)query * key > largestTile)
+            throw new ArgumentOutOfRangeException(nameof(options), $"QueryBlock × KeyBlock = {query} × {key} scores per tile: "
+                + $"expected at most {largestTile} (blocks are meant to fit the cache: 64 × 64 is the default).");
+        return (query, key);
     }
 
     /// <summary>
@@ -321,8 +332,7 @@ public static class FusedAttention
     {
         Attention.CheckShapes(q, k, v, mask);
         ValidateStructure(q.RowCount, k.RowCount, causal, keyIsPad);
-        RequireFinite(q, nameof(q));
-        RequireFinite(k, nameof(k));
+        Attention.CheckFinite(q, k, v);
     }
 
     private static void ValidateStructure(int queries, int keys, bool causal, IReadOnlyList<bool>? keyIsPad)
@@ -339,30 +349,5 @@ public static class FusedAttention
 
     // x · 0 is 0 for every finite x and NaN for ±∞ and NaN, so one vectorised pass finds any. Four
     // running sums instead of one, so the adds need not wait for each other.
-    private static bool AllFinite(double[] data)
-    {
-        var zero = System.Numerics.Vector<double>.Zero;
-        System.Numerics.Vector<double> a = zero, b = zero, c = zero, d = zero;
-        int i = 0, w = System.Numerics.Vector<double>.Count;
-        for (; i + 4 * w <= data.Length; i += 4 * w)
-        {
-            a += new System.Numerics.Vector<double>(data, i) * zero;
-            b += new System.Numerics.Vector<double>(data, i + w) * zero;
-            c += new System.Numerics.Vector<double>(data, i + 2 * w) * zero;
-            d += new System.Numerics.Vector<double>(data, i + 3 * w) * zero;
-        }
-        double rest = 0;
-        for (; i < data.Length; i++) rest += data[i] * 0;
-        return double.IsFinite(System.Numerics.Vector.Sum(a + b + c + d) + rest);
-    }
 
-    // Scores of NaN or +∞ would make the readable softmax throw; say so up front, naming the input.
-    private static void RequireFinite(Matrix<double> m, string name)
-    {
-        var data = ColumnMajor(m);
-        if (AllFinite(data)) return;
-        int at = Array.FindIndex(data, x => !double.IsFinite(x));
-        if (at >= 0)
-            throw new ArgumentException($"{name}[{at % m.RowCount}, {at / m.RowCount}] is {data[at]}: {name} must hold finite numbers.", name);
-    }
 }

@@ -93,6 +93,11 @@ public static class Masks
                     nameof(masks));
             sum += next;
         }
+        // +∞ or NaN in a mask means nothing, and −∞ + +∞ would be a NaN cell: refuse them, naming the mask.
+        for (int m = 0; m < masks.Length; m++)
+            for (int i = 0; i < masks[m].RowCount; i++)
+                for (int j = 0; j < masks[m].ColumnCount; j++)
+                    Guard.FiniteOrMinusInfinity(masks[m][i, j], nameof(masks), i, j, $"masks[{m}]");
         return sum;
     }
 

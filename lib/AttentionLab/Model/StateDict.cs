@@ -85,20 +85,77 @@ public sealed class StateDict : IReadOnlyDictionary<string, StateTensor>
             .Select(p => KeyValuePair.Create(p.Name, ReadTensor(p.Value, p.Name))));
     }
 
-    /// <summary>Reads one tensor written as <c>{"shape": [...], "data": [...]}</c>.</summary>
+    /// <summary>
+    /// Reads one tensor: an object {"shape": [...], "data": [...]} whose data is flat (row-major) or nested as
+    /// <c>tensor.tolist()</c> writes it, or a bare nested list (its shape read from the nesting). Numbers are
+    /// float64: a value beyond its range (1e400) is an error, never a silent ∞; ±∞ and NaN are written as the
+    /// strings "Infinity", "-Infinity" and "NaN". Every error names the tensor and, for a number, its index.
+    /// </summary>
     public static StateTensor ReadTensor(JsonElement element, string name = "tensor")
     {
-        if (element.ValueKind != JsonValueKind.Object
-            || !element.TryGetProperty("shape", out var shapeJson)
-            || !element.TryGetProperty("data", out var dataJson))
-            throw new ArgumentException($"Tensor '{name}' must be an object with \"shape\" and \"data\".", nameof(element));
-        var shape = shapeJson.EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        var data = dataJson.EnumerateArray().Select(ReadNumber).ToArray();
-        long expected = shape.Aggregate(1L, (a, b) => a * b);
-        if (data.Length != expected)
+        int[] shape;
+        JsonElement dataJson;
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            shape = NestedShape(element, name);
+            dataJson = element;
+        }
+        else if (element.ValueKind == JsonValueKind.Object
+                 && element.TryGetProperty("shape", out var shapeJson) && element.TryGetProperty("data", out dataJson))
+        {
+            if (shapeJson.ValueKind != JsonValueKind.Array)
+                throw new ArgumentException($"Tensor '{name}': \"shape\" must be a list of sizes, actual {shapeJson.ValueKind}.", nameof(element));
+            shape = shapeJson.EnumerateArray().Select((e, i) =>
+                e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int size) && size >= 0
+                    ? size
+                    : throw new ArgumentException(
+                        $"Tensor '{name}': shape[{i}] must be a size ≥ 0, actual {e.GetRawText()}.", nameof(element))).ToArray();
+        }
+        else
+        {
             throw new ArgumentException(
-                $"Tensor '{name}' has shape ({string.Join(", ", shape)}) so expected {expected} values, actual {data.Length}.", nameof(element));
-        return new StateTensor(shape, data);
+                $"Tensor '{name}' must be an object with \"shape\" and \"data\", or a nested list: actual {element.ValueKind}.", nameof(element));
+        }
+
+        long expected = 1;
+        foreach (int size in shape)
+        {
+            expected *= size;
+            if (expected > Array.MaxLength)
+                throw new ArgumentException(
+                    $"Tensor '{name}' has shape ({string.Join(", ", shape)}): more elements than one array can hold (at most {Array.MaxLength}).", nameof(element));
+        }
+
+        var data = new List<double>((int)expected);
+        Flatten(dataJson, name, data);
+        if (data.Count != expected)
+            throw new ArgumentException(
+                $"Tensor '{name}' has shape ({string.Join(", ", shape)}) so expected {expected} values, actual {data.Count}.", nameof(element));
+        return new StateTensor(shape, data.ToArray());
+    }
+
+    /// <summary>The shape of a rectangular nested list: [[1, 2], [3, 4]] is (2, 2).</summary>
+    private static int[] NestedShape(JsonElement list, string name)
+    {
+        var shape = new List<int>();
+        for (var e = list; e.ValueKind == JsonValueKind.Array; e = e.GetArrayLength() > 0 ? e[0] : default)
+        {
+            shape.Add(e.GetArrayLength());
+            if (e.GetArrayLength() == 0) break;
+        }
+        return shape.ToArray();
+    }
+
+    /// <summary>Every number of a flat or nested list, in row-major order.</summary>
+    private static void Flatten(JsonElement e, string name, List<double> into)
+    {
+        if (e.ValueKind != JsonValueKind.Array)
+            throw new ArgumentException($"Tensor '{name}': \"data\" must be a list of numbers, actual {e.ValueKind}.", "element");
+        foreach (var item in e.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Array) Flatten(item, name, into);
+            else into.Add(ReadNumber(item, name, into.Count));
+        }
     }
 
     /// <summary>Writes the state_dict as JSON in the format <see cref="Parse"/> reads.</summary>
@@ -128,18 +185,30 @@ public sealed class StateDict : IReadOnlyDictionary<string, StateTensor>
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    private static double ReadNumber(JsonElement e) => e.ValueKind switch
+    private static double ReadNumber(JsonElement e, string name, int index)
     {
-        JsonValueKind.Number => e.GetDouble(),
-        JsonValueKind.String => e.GetString() switch
+        string Where() => $"Tensor '{name}' value [{index}]";
+        switch (e.ValueKind)
         {
-            "Infinity" => double.PositiveInfinity,
-            "-Infinity" => double.NegativeInfinity,
-            "NaN" => double.NaN,
-            var s => throw new ArgumentException($"Not a number: '{s}'."),
-        },
-        _ => throw new ArgumentException($"Not a number: {e.ValueKind}."),
-    };
+            case JsonValueKind.Number:
+                double x = e.GetDouble();
+                if (!double.IsFinite(x))
+                    throw new ArgumentException(
+                        $"{Where()} is {e.GetRawText()}: expected a float64 number (at most ±1.8e308), actual a number beyond that range.", "element");
+                return x;
+            case JsonValueKind.String:
+                return e.GetString() switch
+                {
+                    "Infinity" => double.PositiveInfinity,
+                    "-Infinity" => double.NegativeInfinity,
+                    "NaN" => double.NaN,
+                    var text => throw new ArgumentException(
+                        $"{Where()} is \"{text}\": expected a number or \"Infinity\", \"-Infinity\", \"NaN\".", "element"),
+                };
+            default:
+                throw new ArgumentException($"{Where()} is {e.ValueKind}: expected a number.", "element");
+        }
+    }
 
     /// <inheritdoc/>
     public StateTensor this[string key] => _tensors[key];

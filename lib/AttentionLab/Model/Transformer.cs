@@ -284,8 +284,10 @@ public sealed class Transformer
     public DecoderStep Step(KeyValueCache cache, int token)
     {
         Guard.NotNull(cache, nameof(cache));
-        if (cache.Layers != DecoderLayers.Count)
-            throw new ArgumentException($"cache was made for another model: expected {DecoderLayers.Count} decoder layers, actual {cache.Layers}.", nameof(cache));
+        if (!ReferenceEquals(cache.Model, this))
+            throw new ArgumentException(
+                "cache was made for another model, whose keys and values this one cannot use: expected a cache made with "
+                + "new KeyValueCache(this model, …), actual one made for another Transformer.", nameof(cache));
         if (cache.Length >= cache.Capacity)
             throw new ArgumentException(
                 $"cache is full, the model's maximum length is exceeded: expected at most {Config.MaxLength} positions, actual {cache.Length + 1}.", nameof(cache));
@@ -293,13 +295,22 @@ public sealed class Transformer
         int position = cache.Length;
         var x = TargetEmbedding.Forward([token]) + Positions.SubMatrix(position, 1, 0, Config.ModelWidth);
         var layers = new DecoderLayerResult[DecoderLayers.Count];
-        for (int i = 0; i < layers.Length; i++)
+        Vector<double> logits;
+        try
         {
-            layers[i] = DecoderLayers[i].Step(x, cache.Layer(i));
-            x = layers[i].Output;
+            for (int i = 0; i < layers.Length; i++)
+            {
+                layers[i] = DecoderLayers[i].Step(x, cache.Layer(i));
+                x = layers[i].Output;
+            }
+            logits = OutputProjection.Forward(DecoderNorm.Forward(x)).Row(0);
+        }
+        catch
+        {
+            cache.Rollback(); // a failed step leaves nothing behind for the next one to read
+            throw;
         }
         cache.Commit();
-        var logits = OutputProjection.Forward(DecoderNorm.Forward(x)).Row(0);
         return new DecoderStep(position, logits, layers);
     }
 

@@ -66,13 +66,26 @@ public sealed class Vocabulary
         if (!File.Exists(path))
             throw new FileNotFoundException($"No vocabulary file at {Path.GetFullPath(path)}.", path);
         var lines = File.ReadAllLines(path)
-            .Select(l => l.Trim())
-            .Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .Select((l, i) => (Text: l.Trim(), Number: i + 1))
+            .Where(l => l.Text.Length > 0 && !l.Text.StartsWith('#'))
             .ToList();
         int specials = 0;
-        while (specials < SpecialTokens.Count && specials < lines.Count && lines[specials] == SpecialTokens[specials])
+        while (specials < SpecialTokens.Count && specials < lines.Count && lines[specials].Text == SpecialTokens[specials])
             specials++;
-        return new Vocabulary(lines.Skip(specials));
+        // A special token anywhere else is out of order: its id is fixed, so the file cannot place it there.
+        foreach (var (text, number) in lines.Skip(specials))
+            if (SpecialTokens.Contains(text))
+                throw new InvalidDataException(
+                    $"{path}:{number}: the special token {text} is out of order: expected the special tokens first, in id order "
+                    + $"({string.Join(", ", SpecialTokens)}), or not at all; actual {text} after {(specials == 0 ? "no special token" : SpecialTokens[specials - 1])}.");
+        try
+        {
+            return new Vocabulary(lines.Skip(specials).Select(l => l.Text));
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
     }
 
     /// <summary>How many tokens, special tokens included.</summary>
@@ -135,6 +148,9 @@ public sealed class Vocabulary
             throw new ArgumentException("The sequence is empty: pad a sequence of at least one token.", nameof(ids));
         if (length < 1)
             throw new ArgumentOutOfRangeException(nameof(length), length, "The padded length must be at least 1.");
+        if (!Enum.IsDefined(side))
+            throw new ArgumentException(
+                $"side is not a PaddingSide: expected {string.Join(" or ", Enum.GetNames<PaddingSide>())}, actual {(int)side}.", nameof(side));
         if (ids.Count > length)
             throw new ArgumentException(
                 $"The sequence has {ids.Count} tokens, more than the maximum length {length}: raise the maximum length or shorten the sentence.",

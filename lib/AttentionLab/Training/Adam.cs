@@ -18,8 +18,19 @@ public sealed class Adam
     /// <summary>The parameters this optimiser updates, in place.</summary>
     public IReadOnlyList<Parameter> Parameters { get; }
 
-    /// <summary>The learning rate (may be changed between steps, e.g. by a schedule).</summary>
-    public double LearningRate { get; set; }
+    private double _learningRate;
+
+    /// <summary>The learning rate (may be changed between steps, e.g. by a schedule): finite and ≥ 0.</summary>
+    public double LearningRate
+    {
+        get => _learningRate;
+        set
+        {
+            if (!(value >= 0 && double.IsFinite(value)))
+                throw new ArgumentException($"learningRate must be finite and ≥ 0: expected a number in [0, ∞), actual {Guard.Word(value)}.", "learningRate");
+            _learningRate = value;
+        }
+    }
 
     /// <summary>β₁, the decay of the running mean of gradients.</summary>
     public double Beta1 { get; }
@@ -41,11 +52,10 @@ public sealed class Adam
         double epsilon = 1e-8, double weightDecay = 0)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        if (!(learningRate >= 0)) throw new ArgumentException($"learningRate must be ≥ 0: actual {learningRate}.", nameof(learningRate));
         if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentException($"beta1 must be in [0, 1): actual {beta1}.", nameof(beta1));
         if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentException($"beta2 must be in [0, 1): actual {beta2}.", nameof(beta2));
-        if (!(epsilon >= 0)) throw new ArgumentException($"epsilon must be ≥ 0: actual {epsilon}.", nameof(epsilon));
-        if (!(weightDecay >= 0)) throw new ArgumentException($"weightDecay must be ≥ 0: actual {weightDecay}.", nameof(weightDecay));
+        if (!(epsilon >= 0 && double.IsFinite(epsilon))) throw new ArgumentException($"epsilon must be finite and ≥ 0: actual {Guard.Word(epsilon)}.", nameof(epsilon));
+        if (!(weightDecay >= 0 && double.IsFinite(weightDecay))) throw new ArgumentException($"weightDecay must be finite and ≥ 0: actual {Guard.Word(weightDecay)}.", nameof(weightDecay));
         Parameters = parameters;
         LearningRate = learningRate;
         Beta1 = beta1;
@@ -61,6 +71,16 @@ public sealed class Adam
     public void Step(Gradients gradients)
     {
         ArgumentNullException.ThrowIfNull(gradients);
+        // A NaN or infinite gradient would turn weights into NaN for good: refuse it before any weight moves.
+        foreach (var p in Parameters)
+        {
+            var g = gradients[p];
+            for (int i = 0; i < g.Length; i++)
+                if (!double.IsFinite(g[i]))
+                    throw new ArgumentException(
+                        $"The gradient of {p.Name}[{i}] is {Guard.Word(g[i])}: expected finite gradients, actual {Guard.Word(g[i])}; no weight was changed.",
+                        nameof(gradients));
+        }
         Steps++;
         double biasCorrection1 = 1 - Math.Pow(Beta1, Steps);
         double biasCorrection2 = 1 - Math.Pow(Beta2, Steps);

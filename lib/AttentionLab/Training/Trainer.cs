@@ -80,10 +80,11 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
-        if (train.Count == 0) throw new ArgumentException("train is empty: expected at least one example, actual 0.", nameof(train));
-        if (options.Epochs < 1) throw new ArgumentException($"options.Epochs must be at least 1: actual {options.Epochs}.", nameof(options));
-        if (options.BatchSize < 1) throw new ArgumentException($"options.BatchSize must be at least 1: actual {options.BatchSize}.", nameof(options));
-        if (options.MaxSteps < 1) throw new ArgumentException($"options.MaxSteps must be at least 1 (or null): actual {options.MaxSteps}.", nameof(options));
+        // Everything is checked before the first weight moves: a bad example found in batch 90 would
+        // otherwise leave a half-trained model behind.
+        Validate(options, heldOut);
+        CheckPairs(model.Config, train, nameof(train));
+        if (heldOut is not null) CheckPairs(model.Config, heldOut, nameof(heldOut));
 
         int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         int totalSteps = stepsPerEpoch * options.Epochs;
@@ -126,6 +127,60 @@ public static class Trainer
         return new TrainingResult(history, step, clock.Elapsed, null);
     }
 
+    private static void Validate(TrainingOptions options, IReadOnlyList<SequencePair>? heldOut)
+    {
+        void Fail(string what, string expected, object actual) =>
+            throw new ArgumentException($"options.{what} must be {expected}: actual {actual}.", nameof(options));
+        if (options.Epochs < 1) Fail(nameof(options.Epochs), "at least 1", options.Epochs);
+        if (options.BatchSize < 1) Fail(nameof(options.BatchSize), "at least 1", options.BatchSize);
+        if (options.MaxSteps < 1) Fail(nameof(options.MaxSteps), "at least 1 (or null)", options.MaxSteps);
+        if (!(options.LearningRate >= 0 && double.IsFinite(options.LearningRate)))
+            Fail(nameof(options.LearningRate), "finite and ≥ 0", Guard.Word(options.LearningRate));
+        if (options.Threads < 0) Fail(nameof(options.Threads), "0 (one per processor) or more", options.Threads);
+        if (options.ReportEvery < 0) Fail(nameof(options.ReportEvery), "0 (once per epoch) or more", options.ReportEvery);
+        if (options.StopAtAccuracy is { } target && !(target >= 0 && target <= 1))
+            Fail(nameof(options.StopAtAccuracy), "an accuracy between 0 and 1 (or null)", Guard.Word(target));
+        if (options.StopAtAccuracy is not null && heldOut is null)
+            throw new ArgumentException(
+                "options.StopAtAccuracy needs a held-out set to measure the accuracy on: expected heldOut, actual null.", nameof(heldOut));
+    }
+
+    /// <summary>Every example fits the model: no nulls, ids in its vocabularies, lengths within its maximum.</summary>
+    private static void CheckPairs(TransformerConfig config, IReadOnlyList<SequencePair> pairs, string name)
+    {
+        if (pairs.Count == 0) throw new ArgumentException($"{name} is empty: expected at least one example, actual 0.", name);
+        for (int i = 0; i < pairs.Count; i++)
+        {
+            var pair = pairs[i] ?? throw new ArgumentException($"{name}[{i}] is null: expected a source and a target.", name);
+            if (pair.Source is null || pair.Target is null)
+                throw new ArgumentException($"{name}[{i}] has a null {(pair.Source is null ? "source" : "target")}: expected token ids.", name);
+            if (pair.Source.Length == 0 || pair.Source.Length > config.MaxLength)
+                throw new ArgumentException(
+                    $"{name}[{i}].Source has {pair.Source.Length} tokens: expected 1 to {config.MaxLength} (the model's maximum length).", name);
+            if (pair.Target.Length + 1 > config.MaxLength)
+                throw new ArgumentException(
+                    $"{name}[{i}].Target has {pair.Target.Length} tokens: expected at most {config.MaxLength - 1}, so that <s> + target fits the model's maximum length {config.MaxLength}.", name);
+            foreach (var (ids, side, size) in new[] { (pair.Source, "Source", config.SourceVocabularySize), (pair.Target, "Target", config.TargetVocabularySize) })
+                for (int t = 0; t < ids.Length; t++)
+                    if (ids[t] < 0 || ids[t] >= size)
+                        throw new ArgumentException(
+                            $"{name}[{i}].{side}[{t}] is {ids[t]}: expected an id in [0, {size}) of the model's {side.ToLowerInvariant()} vocabulary.", name);
+        }
+    }
+
+    /// <summary>Runs a parallel loop and throws what a worker threw, not an AggregateException around it.</summary>
+    private static void InParallel(int count, Action<int> body)
+    {
+        try
+        {
+            Parallel.For(0, count, body);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+    }
+
     /// <summary>The mean loss of one padded batch and its gradients, without changing the model.</summary>
     public static (double Loss, Gradients Gradients) LossAndGradients(TrainableTransformer model, TrainingBatch batch, bool causal = true, int threads = 0)
     {
@@ -142,10 +197,10 @@ public static class Trainer
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(pairs);
-        if (pairs.Count == 0) throw new ArgumentException("pairs is empty: expected at least one example, actual 0.", nameof(pairs));
         var losses = new double[pairs.Count];
         var counts = new int[pairs.Count];
-        Parallel.For(0, pairs.Count, i =>
+        CheckPairs(model.Config, pairs, nameof(pairs));
+        InParallel(pairs.Count, i =>
         {
             var shifted = TeacherForcing.Shift(pairs[i].Target, pairs[i].Target.Length + 1);
             var pass = model.Forward(pairs[i].Source, shifted.DecoderInput, causal);
@@ -160,15 +215,15 @@ public static class Trainer
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(pairs);
-        if (pairs.Count == 0) throw new ArgumentException("pairs is empty: expected at least one example, actual 0.", nameof(pairs));
-        int correct = 0;
-        Parallel.For(0, pairs.Count, () => 0, (i, _, count) =>
+        CheckPairs(model.Config, pairs, nameof(pairs));
+        var correct = new bool[pairs.Count];
+        InParallel(pairs.Count, i =>
         {
             var p = pairs[i];
             var decoded = model.GreedyDecode(p.Source, Math.Min(model.Config.MaxLength, p.Target.Length + 1));
-            return decoded.SequenceEqual([.. p.Target, Vocabulary.End]) ? count + 1 : count;
-        }, count => Interlocked.Add(ref correct, count));
-        return (double)correct / pairs.Count;
+            correct[i] = decoded.SequenceEqual([.. p.Target, Vocabulary.End]);
+        });
+        return (double)correct.Count(c => c) / pairs.Count;
     }
 
     /// <summary>
@@ -194,7 +249,7 @@ public static class Trainer
             double scale = 1.0 / batch.CountedTargets;
             int shares = Math.Min(_gradients.Length, batch.Count);
             var losses = new double[shares];
-            Parallel.For(0, shares, w =>
+            InParallel(shares, w =>
             {
                 var g = _gradients[w];
                 g.Clear();
