@@ -131,11 +131,19 @@ public sealed class Vocabulary
     public string[] ToTokens(IReadOnlyList<int> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
+        for (int i = 0; i < ids.Count; i++)
+            if (ids[i] < 0 || ids[i] >= _tokens.Length)
+                throw new ArgumentOutOfRangeException(nameof(ids), ids[i],
+                    $"ids[{i}] = {ids[i]} is outside the vocabulary: expected an id from 0 to {Count - 1}, actual {ids[i]}.");
         return ids.Select(Token).ToArray();
     }
 
     /// <summary>The ids as one space-separated string of tokens.</summary>
-    public string Decode(IReadOnlyList<int> ids) => string.Join(" ", ToTokens(ids));
+    public string Decode(IReadOnlyList<int> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return string.Join(" ", ToTokens(ids));
+    }
 
     /// <summary>
     /// Pads a sequence with PAD to exactly <paramref name="length"/> tokens, on the right or left.
