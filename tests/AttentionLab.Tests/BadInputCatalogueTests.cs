@@ -79,7 +79,7 @@ public class BadInputCatalogueTests
         ["LayerNorm with a bias of another width"] = new(typeof(ArgumentException), "bias", () => new LayerNorm(Vector<double>.Build.Dense(2, 1), Vector<double>.Build.Dense(3))),
         ["FeedForward with layers that do not chain"] = new(typeof(ArgumentException), "linear2", () => new FeedForward(new Linear(4, 8, seed: 1), new Linear(7, 4, seed: 2))),
         ["Embedding of an id out of range"] = new(typeof(ArgumentOutOfRangeException), "ids", () => new Embedding(M(5, 3)).Forward([1, 5])),
-        ["PositionalEncoding of width 0"] = new(typeof(ArgumentOutOfRangeException), "dModel", () => PositionalEncoding.Sinusoidal(4, 0)),
+        ["PositionalEncoding of width 0"] = new(typeof(ArgumentOutOfRangeException), "modelWidth", () => PositionalEncoding.Sinusoidal(4, 0)),
         ["EncoderLayer on rows of the wrong width"] = new(typeof(ArgumentException), "x", () => new EncoderLayer(6, 2, 8, seed: 1).Forward(M(3, 4))),
         ["DecoderLayer with a memory of the wrong width"] = new(typeof(ArgumentException), "memory", () => new DecoderLayer(6, 2, 8, seed: 1).Forward(M(3, 6), M(2, 5))),
         // The model, decoding and loss (lessons 05–08)

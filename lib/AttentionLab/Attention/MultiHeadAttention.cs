@@ -4,7 +4,7 @@ namespace AttentionLab;
 
 /// <summary>
 /// What one multi-head attention call computed, kept for plotting: the output and, per head, the
-/// scores QKᵀ/√d_k, the masked scores and the weights (notebook 04).
+/// scores QKᵀ/√d_k, the masked scores and the weights (lesson 04).
 /// </summary>
 /// <param name="Output">The attention output after the output projection, queries × model width.</param>
 /// <param name="HeadWeights">Per head, the softmax weights, queries × keys.</param>
@@ -34,7 +34,7 @@ public sealed record MultiHeadAttentionResult(
 /// Multi-head attention laid out like nn.MultiheadAttention: one in-projection stacking [W_q; W_k; W_v],
 /// heads as contiguous slices of the model width, then an output projection. Self-attention passes the
 /// same matrix as query, key and value; cross-attention passes the decoder's states as query and the
-/// encoder's memory as key and value (notebooks 04 and 06).
+/// encoder's memory as key and value (lessons 04 and 06).
 /// </summary>
 public sealed class MultiHeadAttention
 {

@@ -24,7 +24,7 @@ public sealed record GreedyDecodingResult(IReadOnlyList<int> Tokens, IReadOnlyLi
     /// <summary>
     /// The self-attention of one layer and head as it stood at a step: (step+1) × (step+1), row t being the
     /// row computed at step t; above the diagonal stays 0, the future the causal mask hides. One more row
-    /// and column per step: the growing mask of notebook 07.
+    /// and column per step: the growing mask of lesson 07.
     /// </summary>
     public Matrix<double> SelfAttention(int step, int layer, int head)
     {
@@ -48,7 +48,7 @@ public sealed record GreedyDecodingResult(IReadOnlyList<int> Tokens, IReadOnlyLi
 /// Greedy decoding: start from &lt;s&gt;, feed the model its own most likely token, stop at &lt;/s&gt; or the
 /// maximum length. Only the last position predicts the next token. Every generated token is fed back as
 /// a real token (no padding mask), with or without the cache. With the <see cref="KeyValueCache"/>
-/// each step costs O(n); without it every step recomputes the whole prefix. Both give the same tokens (notebook 07).
+/// each step costs O(n); without it every step recomputes the whole prefix. Both give the same tokens (lesson 07).
 /// </summary>
 public static class GreedyDecoder
 {

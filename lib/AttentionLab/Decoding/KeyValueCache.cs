@@ -4,7 +4,7 @@ namespace AttentionLab;
 
 /// <summary>
 /// The keys and values a decoder has already computed, one store per decoder layer, so that each
-/// greedy step projects only the newest token instead of the whole prefix (notebook 07). Causality is
+/// greedy step projects only the newest token instead of the whole prefix (lesson 07). Causality is
 /// what makes this exact: an earlier position's keys and values never depend on later tokens.
 /// The cross-attention keys and values of the encoder's memory are projected once, up front.
 /// </summary>

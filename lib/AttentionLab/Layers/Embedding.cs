@@ -10,7 +10,7 @@ namespace AttentionLab;
 /// </summary>
 public sealed class Embedding
 {
-    /// <summary>The table: one row per token id, vocabularySize × dModel.</summary>
+    /// <summary>The table: one row per token id, vocabularySize × modelWidth.</summary>
     public Matrix<double> Weight { get; }
 
     /// <summary>How many token ids the table has rows for.</summary>
@@ -20,12 +20,12 @@ public sealed class Embedding
     public int DModel => Weight.ColumnCount;
 
     /// <summary>A table drawn from N(0, 1) with a fixed seed, so every run of a lesson shows the same numbers.</summary>
-    public Embedding(int vocabularySize, int dModel, int seed)
-        : this(Random(vocabularySize, dModel, seed))
+    public Embedding(int vocabularySize, int modelWidth, int seed)
+        : this(Random(vocabularySize, modelWidth, seed))
     {
     }
 
-    /// <summary>A table with the given weights (vocabularySize × dModel), e.g. from a trained model.</summary>
+    /// <summary>A table with the given weights (vocabularySize × modelWidth), e.g. from a trained model.</summary>
     public Embedding(Matrix<double> weight)
     {
         ArgumentNullException.ThrowIfNull(weight);
@@ -34,7 +34,7 @@ public sealed class Embedding
         Weight = weight;
     }
 
-    /// <summary>The vectors of a sequence of ids: an n × dModel matrix, one row per token.</summary>
+    /// <summary>The vectors of a sequence of ids: an n × modelWidth matrix, one row per token.</summary>
     public Matrix<double> Forward(IReadOnlyList<int> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
@@ -47,12 +47,12 @@ public sealed class Embedding
         return Matrix<double>.Build.Dense(ids.Count, DModel, (i, c) => Weight[ids[i], c]);
     }
 
-    private static Matrix<double> Random(int vocabularySize, int dModel, int seed)
+    private static Matrix<double> Random(int vocabularySize, int modelWidth, int seed)
     {
         if (vocabularySize < 1)
             throw new ArgumentOutOfRangeException(nameof(vocabularySize), vocabularySize, "The vocabulary size must be at least 1.");
-        if (dModel < 1)
-            throw new ArgumentOutOfRangeException(nameof(dModel), dModel, "The model width d_model must be at least 1.");
-        return Matrix<double>.Build.Random(vocabularySize, dModel, new Normal(0, 1, new MersenneTwister(seed)));
+        if (modelWidth < 1)
+            throw new ArgumentOutOfRangeException(nameof(modelWidth), modelWidth, $"modelWidth (the model width d_model) must be at least 1: expected 1 or more, actual {modelWidth}.");
+        return Matrix<double>.Build.Random(vocabularySize, modelWidth, new Normal(0, 1, new MersenneTwister(seed)));
     }
 }

@@ -2,7 +2,7 @@ using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionLab;
 
-/// <summary>The position-wise feed-forward block: linear1 → ReLU → linear2, applied to every row alone (notebook 04).</summary>
+/// <summary>The position-wise feed-forward block: linear1 → ReLU → linear2, applied to every row alone (lesson 04).</summary>
 public sealed class FeedForward
 {
     /// <summary>The widening layer, model width → hidden width.</summary>

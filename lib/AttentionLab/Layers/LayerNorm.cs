@@ -2,7 +2,7 @@ using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionLab;
 
-/// <summary>Layer normalisation of each row, like nn.LayerNorm: (x − mean) / √(var + ε) · weight + bias, biased variance, ε = 1e-5 (notebook 04).</summary>
+/// <summary>Layer normalisation of each row, like nn.LayerNorm: (x − mean) / √(var + ε) · weight + bias, biased variance, ε = 1e-5 (lesson 04).</summary>
 public sealed class LayerNorm
 {
     /// <summary>PyTorch's default ε.</summary>

@@ -3,7 +3,7 @@ using AttentionLab.Kernels;
 
 namespace AttentionLab;
 
-/// <summary>A fully connected layer laid out like PyTorch's nn.Linear: weight is (out, in) and y = x Wᵀ + b (notebook 04).</summary>
+/// <summary>A fully connected layer laid out like PyTorch's nn.Linear: weight is (out, in) and y = x Wᵀ + b (lesson 04).</summary>
 public sealed class Linear
 {
     /// <summary>The weight, out × in, as in nn.Linear.</summary>

@@ -14,7 +14,7 @@ public enum AllIgnoredPolicy
 
 /// <summary>
 /// Cross-entropy of next-token logits against target ids with PAD targets ignored, like PyTorch's
-/// F.cross_entropy(logits, targets, ignore_index=0): the mean runs over non-PAD targets only (notebooks 05 and 08).
+/// F.cross_entropy(logits, targets, ignore_index=0): the mean runs over non-PAD targets only (lessons 05 and 08).
 /// </summary>
 public static class CrossEntropy
 {

@@ -5,7 +5,7 @@ namespace AttentionLab;
 /// <param name="Targets">The target followed by &lt;/s&gt;, padded: <c>g f h &lt;/s&gt; &lt;pad&gt; …</c>.</param>
 public sealed record TeacherForcingPair(int[] DecoderInput, int[] Targets);
 
-/// <summary>Teacher forcing: the decoder reads the true target shifted right by one, so that one causally masked pass trains every position at once (notebook 05).</summary>
+/// <summary>Teacher forcing: the decoder reads the true target shifted right by one, so that one causally masked pass trains every position at once (lesson 05).</summary>
 public static class TeacherForcing
 {
     /// <summary>Shifts a target (without special tokens) into the decoder input and the targets, both padded on the right to length.</summary>

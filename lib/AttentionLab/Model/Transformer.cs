@@ -82,7 +82,7 @@ public sealed record TransformerResult(EncoderResult Encoder, DecoderResult Deco
 /// factor): nn.Embedding's N(0, 1) rows already match the positions' scale, and the PyTorch fixtures do
 /// the same. State-dict names: <c>source_embedding.weight</c>, <c>target_embedding.weight</c>,
 /// <c>encoder.layers.{i}.*</c>, <c>encoder.norm.*</c>, <c>decoder.layers.{i}.*</c>, <c>decoder.norm.*</c>,
-/// <c>output_projection.*</c> (notebooks 05–08).
+/// <c>output_projection.*</c> (lessons 05–08).
 /// </summary>
 public sealed class Transformer
 {
@@ -225,7 +225,7 @@ public sealed class Transformer
     /// <summary>
     /// Runs the decoder over a whole target sequence against an encoded source. With causal = true
     /// (teacher forcing) the self-attention mask is causal + target padding, so every row predicts
-    /// the next token from its prefix only; causal = false drops the look-ahead mask (notebook 08's
+    /// the next token from its prefix only; causal = false drops the look-ahead mask (lesson 08's
     /// cautionary model).
     /// </summary>
     public DecoderResult Decode(EncoderResult encoder, IReadOnlyList<int> decoderInputIds, bool causal = true)
@@ -269,7 +269,7 @@ public sealed class Transformer
         return new DecoderResult(OutputProjection.Forward(output), output, input, mask, layers);
     }
 
-    /// <summary>One masked pass over source and decoder input: every target position's logits at once (teacher forcing, notebook 05).</summary>
+    /// <summary>One masked pass over source and decoder input: every target position's logits at once (teacher forcing, lesson 05).</summary>
     public Matrix<double> Forward(IReadOnlyList<int> sourceIds, IReadOnlyList<int> decoderInputIds) =>
         Run(sourceIds, decoderInputIds).Logits;
 
@@ -280,7 +280,7 @@ public sealed class Transformer
         return new TransformerResult(encoder, Decode(encoder, decoderInputIds, causal));
     }
 
-    /// <summary>Feeds one more target token through the decoder, reusing the cache's keys and values (notebook 07).</summary>
+    /// <summary>Feeds one more target token through the decoder, reusing the cache's keys and values (lesson 07).</summary>
     public DecoderStep Step(KeyValueCache cache, int token)
     {
         Guard.NotNull(cache, nameof(cache));

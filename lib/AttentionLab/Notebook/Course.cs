@@ -10,7 +10,7 @@ public static class Course
     /// <summary>
     /// Loads AttentionLab, MathNet.Numerics and Plotly.NET, draws a tiny chart to prove plotting
     /// works in this engine, and returns a one-line summary with the versions in use.
-    /// Every notebook's setup cell calls it (setup of notebook 01 explains why).
+    /// Every notebook's setup cell calls it (setup of lesson 01 explains why).
     /// </summary>
     /// <exception cref="InvalidOperationException">Plotly.NET cannot run in this engine.</exception>
     public static string Ready()

@@ -16,7 +16,7 @@ public static class Plot
     private const string? DefaultColorScale = null; // the course's light-to-dark blue, see PlotMaskedCells.Blues
     private const double CharPx = 7.2; // width of one label character at the tick font size
 
-    /// <summary>A matrix as a heatmap with token labels: rows are queries, columns are keys (notebook 01 on).</summary>
+    /// <summary>A matrix as a heatmap with token labels: rows are queries, columns are keys (lesson 01 on).</summary>
     /// <param name="m">The matrix; −∞ and NaN cells are drawn, never left blank.</param>
     /// <param name="rows">One label per row (the query tokens).</param>
     /// <param name="cols">One label per column (the key tokens).</param>
@@ -46,7 +46,7 @@ public static class Plot
         return Heatmap(m, Indices(m.RowCount), Indices(m.ColumnCount), title, colorScale, zmin, zmax, showValues, decimals, xTitle, yTitle);
     }
 
-    /// <summary>An additive mask (0 = visible, −∞ = hidden): visible cells light, hidden cells crossed out (notebooks 02–03).</summary>
+    /// <summary>An additive mask (0 = visible, −∞ = hidden): visible cells light, hidden cells crossed out (lessons 02–03).</summary>
     public static GenericChart Mask(Matrix<double> mask, IReadOnlyList<string> rows, IReadOnlyList<string> cols, string title = "mask")
     {
         CheckShape(mask, rows, cols);
@@ -62,7 +62,7 @@ public static class Plot
 
     /// <summary>
     /// Matrices side by side with shared token labels, each with its own title and colour scale,
-    /// e.g. scores | mask | scores + mask | weights (notebooks 02–03). A panel holding only 0 and −∞
+    /// e.g. scores | mask | scores + mask | weights (lessons 02–03). A panel holding only 0 and −∞
     /// is drawn as a mask.
     /// </summary>
     public static GenericChart Side(string title, IReadOnlyList<string> rows, IReadOnlyList<string> cols,
@@ -125,7 +125,7 @@ public static class Plot
 
     /// <summary>
     /// A slider over matrices that may change size, e.g. the mask growing by one row and column per
-    /// decoding step (notebook 07). Every step keeps its own labels, crosses and −∞ labels.
+    /// decoding step (lesson 07). Every step keeps its own labels, crosses and −∞ labels.
     /// </summary>
     public static GenericChart Steps(
         IReadOnlyList<(Matrix<double> m, IReadOnlyList<string> rows, IReadOnlyList<string> cols, string label)> steps,
@@ -203,7 +203,7 @@ public static class Plot
         return Heatmap(m, [""], labels, title, colorScale, xTitle: "", yTitle: "");
     }
 
-    /// <summary>Curves on one chart, e.g. training loss with and without the causal mask (notebook 08). x = 1, 2, 3, ...</summary>
+    /// <summary>Curves on one chart, e.g. training loss with and without the causal mask (lesson 08). x = 1, 2, 3, ...</summary>
     public static GenericChart Lines(string title, string xTitle, string yTitle, params (IReadOnlyList<double> y, string name)[] series)
     {
         ArgumentNullException.ThrowIfNull(series);
@@ -215,7 +215,7 @@ public static class Plot
     public static GenericChart Lines(string title, string xTitle, string yTitle, IReadOnlyList<double> x, params (IReadOnlyList<double> y, string name)[] series) =>
         Curves(title, xTitle, yTitle, x, series, log: false);
 
-    /// <summary>Curves on log–log axes, e.g. time or memory against n (notebook 10).</summary>
+    /// <summary>Curves on log–log axes, e.g. time or memory against n (lesson 10).</summary>
     public static GenericChart LogLog(string title, string xTitle, string yTitle, IReadOnlyList<double> x, params (IReadOnlyList<double> y, string name)[] series) =>
         Curves(title, xTitle, yTitle, x, series, log: true);
 

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace AttentionLab;
 
 /// <summary>
-/// The Adam optimiser exactly as PyTorch's torch.optim.Adam (notebook 08), with its defaults: lr = 1e-3,
+/// The Adam optimiser exactly as PyTorch's torch.optim.Adam (lesson 08), with its defaults: lr = 1e-3,
 /// betas = (0.9, 0.999), eps = 1e-8, weight_decay = 0 (added to the gradient, L2 style, not AdamW).
 /// For every number θ with gradient g, at step t = 1, 2, …:
 /// m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²;

@@ -5,7 +5,7 @@ using AttentionLab.Kernels;
 namespace AttentionLab;
 
 /// <summary>
-/// The gradient of <see cref="CrossEntropy.Loss"/> with respect to the logits (notebook 08): for a counted
+/// The gradient of <see cref="CrossEntropy.Loss"/> with respect to the logits (lesson 08): for a counted
 /// row, (softmax(logits) − one-hot(target)) / count; for a row whose target is PAD (ignored), exactly 0.
 /// </summary>
 public static class CrossEntropyGradient

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace AttentionLab;
 
 /// <summary>
-/// One trainable tensor of the model (notebook 08): its PyTorch name, its shape and its values, flat and
+/// One trainable tensor of the model (lesson 08): its PyTorch name, its shape and its values, flat and
 /// row-major, so that element (i, j) of a rows × columns weight is <c>Value[i * columns + j]</c>.
 /// </summary>
 public sealed class Parameter

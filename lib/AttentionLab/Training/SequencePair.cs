@@ -1,6 +1,6 @@
 namespace AttentionLab;
 
-/// <summary>One example of a sequence-to-sequence task: the source ids and the target ids, without special tokens (notebook 08).</summary>
+/// <summary>One example of a sequence-to-sequence task: the source ids and the target ids, without special tokens (lesson 08).</summary>
 /// <param name="Source">The encoder's tokens, e.g. <c>a b c</c>.</param>
 /// <param name="Target">The tokens the decoder must produce before &lt;/s&gt;, e.g. <c>c b a</c>.</param>
 public sealed record SequencePair(int[] Source, int[] Target)
@@ -33,7 +33,7 @@ public sealed record SequencePair(int[] Source, int[] Target)
 /// <summary>
 /// A mini-batch ready for teacher forcing: every source right-padded to the batch's longest source, every
 /// target shifted into a decoder input (&lt;s&gt; + target) and targets (target + &lt;/s&gt;), right-padded
-/// to the longest of those (notebooks 05 and 08).
+/// to the longest of those (lessons 05 and 08).
 /// </summary>
 /// <param name="Sources">The padded sources, one row per example.</param>
 /// <param name="DecoderInputs">The padded decoder inputs.</param>

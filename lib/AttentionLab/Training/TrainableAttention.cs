@@ -4,7 +4,7 @@ using AttentionLab.Kernels;
 namespace AttentionLab;
 
 /// <summary>
-/// <see cref="MultiHeadAttention"/> with a backward pass (notebook 08), in PyTorch's layout: one
+/// <see cref="MultiHeadAttention"/> with a backward pass (lesson 08), in PyTorch's layout: one
 /// in-projection [W_q; W_k; W_v] (3d × d), heads as contiguous column slices, an output projection.
 /// Per head: S = Q_h K_hᵀ/√d_k + mask, P = softmax(S), O_h = P V_h. Backward per head:
 /// ∂L/∂P = ∂L/∂O_h V_hᵀ; ∂L/∂S = P ⊙ (∂L/∂P − rowsum(P ⊙ ∂L/∂P)); ∂L/∂Q_h = ∂L/∂S K_h/√d_k;

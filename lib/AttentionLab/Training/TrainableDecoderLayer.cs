@@ -4,7 +4,7 @@ using AttentionLab.Kernels;
 namespace AttentionLab;
 
 /// <summary>
-/// <see cref="DecoderLayer"/> with a backward pass (notebook 08): x = norm1(x + self_attn(x));
+/// <see cref="DecoderLayer"/> with a backward pass (lesson 08): x = norm1(x + self_attn(x));
 /// x = norm2(x + multihead_attn(x, memory)); x = norm3(x + ff(x)). Backward also returns the gradient
 /// that flows into the encoder's memory through the cross-attention's keys and values.
 /// </summary>

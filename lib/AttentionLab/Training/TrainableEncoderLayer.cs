@@ -4,7 +4,7 @@ using AttentionLab.Kernels;
 namespace AttentionLab;
 
 /// <summary>
-/// <see cref="EncoderLayer"/> with a backward pass (notebook 08): x = norm1(x + self_attn(x)); x = norm2(x + ff(x)).
+/// <see cref="EncoderLayer"/> with a backward pass (lesson 08): x = norm1(x + self_attn(x)); x = norm2(x + ff(x)).
 /// Backward runs the same steps in reverse; at each residual the gradient splits, goes through the
 /// branch, and the two parts add up again.
 /// </summary>

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace AttentionLab;
 
 /// <summary>
-/// <see cref="FeedForward"/> with a backward pass (notebook 08): linear1 → ReLU → linear2. ReLU passes
+/// <see cref="FeedForward"/> with a backward pass (lesson 08): linear1 → ReLU → linear2. ReLU passes
 /// the gradient where its input was positive and blocks it elsewhere.
 /// </summary>
 public sealed class TrainableFeedForward

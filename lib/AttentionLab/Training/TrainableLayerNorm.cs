@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace AttentionLab;
 
 /// <summary>
-/// <see cref="LayerNorm"/> with a backward pass (notebook 08). Per row: x̂ = (x − mean)·r with
+/// <see cref="LayerNorm"/> with a backward pass (lesson 08). Per row: x̂ = (x − mean)·r with
 /// r = 1/√(var + ε), y = x̂·γ + β. Backward: ∂L/∂γ += ∂L/∂y·x̂, ∂L/∂β += ∂L/∂y, and with g = ∂L/∂y·γ,
 /// ∂L/∂x = r·(g − mean(g) − x̂·mean(g·x̂)): the mean and the variance depend on every element of the row.
 /// </summary>

@@ -4,7 +4,7 @@ using AttentionLab.Kernels;
 namespace AttentionLab;
 
 /// <summary>
-/// <see cref="Linear"/> with a backward pass (notebook 08): y = x Wᵀ + b on flat row-major arrays.
+/// <see cref="Linear"/> with a backward pass (lesson 08): y = x Wᵀ + b on flat row-major arrays.
 /// Backward, given ∂L/∂y (n × out): ∂L/∂x = ∂L/∂y · W, ∂L/∂W += (∂L/∂y)ᵀ · x, ∂L/∂b += the column sums of ∂L/∂y.
 /// </summary>
 public sealed class TrainableLinear

@@ -5,7 +5,7 @@ using AttentionLab.Kernels;
 namespace AttentionLab;
 
 /// <summary>
-/// The course's <see cref="Transformer"/> with a backward pass (notebook 08): the same layers, the same
+/// The course's <see cref="Transformer"/> with a backward pass (lesson 08): the same layers, the same
 /// PyTorch names, the same forward numbers (a test holds them equal to 1e-12), but weights kept as
 /// flat <see cref="Parameter"/>s that <see cref="Adam"/> can update, and every step written out so that
 /// one example's loss can be differentiated with respect to every weight. Build it from a library
@@ -114,7 +114,7 @@ public sealed class TrainableTransformer
     /// <summary>
     /// One forward pass over a source and a decoder input (both may end in PAD). The encoder uses the
     /// source padding mask; the decoder's self-attention uses causal + target padding (or, with
-    /// causal = false, the padding mask alone: notebook 08's cautionary model); cross-attention hides PAD sources.
+    /// causal = false, the padding mask alone: lesson 08's cautionary model); cross-attention hides PAD sources.
     /// </summary>
     public ForwardPass Forward(IReadOnlyList<int> sourceIds, IReadOnlyList<int> decoderInputIds, bool causal = true)
     {
@@ -205,7 +205,7 @@ public sealed class TrainableTransformer
     }
 
     /// <summary>
-    /// Greedy decoding (notebook 07's, without a cache): encode once, then feed &lt;s&gt; and every token
+    /// Greedy decoding (lesson 07's, without a cache): encode once, then feed &lt;s&gt; and every token
     /// chosen so far through the causally masked decoder and take the arg-max of the last row, until
     /// &lt;/s&gt; or maxLength tokens. At inference there is no future to read, so the causal mask is always on.
     /// </summary>

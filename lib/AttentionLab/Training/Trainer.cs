@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace AttentionLab;
 
-/// <summary>How to train (notebook 08). The defaults train notebook 08's reversal model.</summary>
+/// <summary>How to train (lesson 08). The defaults train lesson 08's reversal model.</summary>
 public sealed record TrainingOptions
 {
     /// <summary>Passes over the training set.</summary>
@@ -65,7 +65,7 @@ public sealed record TrainingResult(IReadOnlyList<TrainingProgress> History, int
 }
 
 /// <summary>
-/// The training loop of notebook 08: shuffle, cut into mini-batches, pad each batch, run teacher forcing
+/// The training loop of lesson 08: shuffle, cut into mini-batches, pad each batch, run teacher forcing
 /// forward and backward for every example (the batch split across threads, each with its own gradients),
 /// add the gradients up and take one Adam step per batch. The loss is the mean cross-entropy over every
 /// non-PAD target of the batch, as PyTorch's F.cross_entropy(…, ignore_index=PAD) over the flattened batch.
