@@ -202,6 +202,38 @@ public class MaskTests
     }
 
     [Fact]
+    public void The_fused_kernel_with_a_mask_equals_the_readable_attention_with_it()
+    {
+        var gen = from mask in AnyMask
+                  from d in Gen.Int[1, 6]
+                  from q in Generators.Matrix(mask.Queries, d)
+                  from k in Generators.Matrix(mask.Keys, d)
+                  from v in Generators.Matrix(mask.Keys, 3)
+                  select (mask, q, k, v);
+        gen.Sample(t =>
+        {
+            var (mask, q, k, v) = t;
+            const FullyMaskedRowPolicy policy = FullyMaskedRowPolicy.Zeros; // random masks may hide a whole row
+            var readable = Attention.ScaledDotProduct(q, k, v, mask, policy);
+            var fused = AttentionLab.Kernels.FusedAttention.Compute(q, k, v, mask, policy, returnWeights: true);
+            Check.Same(readable.Output, fused.Output, 1e-12, $"{mask} output");
+            Check.Same(readable.Weights, fused.Weights!, 1e-12, $"{mask} weights");
+        }, iter: 150);
+    }
+
+    [Fact]
+    public void The_fused_kernel_skips_what_a_causal_and_padding_mask_hides()
+    {
+        var x = Matrix<double>.Build.Dense(256, 8, (i, j) => Math.Sin(i + 3.0 * j));
+        bool[] pads = [.. Enumerable.Range(0, 256).Select(j => j >= 200)];
+        var options = new AttentionLab.Kernels.FusedAttentionOptions { QueryBlock = 64, KeyBlock = 64 };
+        var unmasked = AttentionLab.Kernels.FusedAttention.Compute(x, x, x, Mask.All(256, 256), options: options);
+        var masked = AttentionLab.Kernels.FusedAttention.Compute(x, x, x, Mask.Causal(256) & Mask.KeyPadding(pads, 256), options: options);
+        Assert.Equal(256L * 256, unmasked.ScoresComputed);
+        Assert.True(masked.ScoresComputed < 0.6 * unmasked.ScoresComputed, $"{masked.ScoresComputed} of {unmasked.ScoresComputed} scores computed");
+    }
+
+    [Fact]
     public void From_keep_ignore_and_additive_round_trip_and_copy_their_input()
     {
         var keep = new[,] { { true, false, true }, { false, false, true } };

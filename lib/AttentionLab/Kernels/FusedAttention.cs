@@ -19,7 +19,7 @@ public sealed record FusedAttentionOptions
     internal int Lanes { get; init; }
 }
 
-/// <summary>The result of <see cref="FusedAttention.Compute"/> (lesson 10).</summary>
+/// <summary>The result of <c>FusedAttention.Compute</c> (lesson 10).</summary>
 /// <param name="Output">softmax(Q Kᵀ / √d_k + mask) V, queries × d_v: the same as <see cref="AttentionResult.Output"/>.</param>
 /// <param name="Weights">The attention weights (queries × keys) when asked for with returnWeights, otherwise null (never built).</param>
 /// <param name="ScoresComputed">How many query–key scores the kernel computed (a skipped block counts 0).</param>
@@ -114,6 +114,33 @@ public static class FusedAttention
     }
 
     /// <summary>
+    /// The same attention with the mask given as a <see cref="Mask"/> (lessons 10 and 12). A causal mask, a key
+    /// padding mask and their and are skipped block by block as with <c>causal</c> and <c>keyIsPad</c>; any other
+    /// mask is added cell by cell (its additive matrix), which is exact but skips nothing.
+    /// </summary>
+    public static FusedAttentionResult Compute(
+        Matrix<double> q,
+        Matrix<double> k,
+        Matrix<double> v,
+        Mask mask,
+        FullyMaskedRowPolicy policy = FullyMaskedRowPolicy.Throw,
+        bool returnWeights = false,
+        FusedAttentionOptions? options = null,
+        Matrix<double>? output = null)
+    {
+        Guard.NotNull(mask, nameof(mask));
+        Guard.NotNull(q, nameof(q));
+        Guard.NotNull(k, nameof(k));
+        if (mask.Queries != q.RowCount || mask.Keys != k.RowCount)
+            throw new ArgumentException(
+                $"The mask must be queries × keys: expected {q.RowCount} × {k.RowCount}, actual {mask.Queries} × {mask.Keys}.", nameof(mask));
+        var parts = mask.Parts;
+        return parts.IsOther
+            ? Compute(q, k, v, mask: mask.ToAdditive(), policy: policy, returnWeights: returnWeights, options: options, output: output)
+            : Compute(q, k, v, parts.Causal, parts.KeyIsPad, null, policy, returnWeights, options, output);
+    }
+
+    /// <summary>
     /// The kernel leaves a query that sees no key at 0 (the <see cref="FullyMaskedRowPolicy.Zeros"/> answer);
     /// under NaN or Uniform its row is rewritten as <see cref="Softmax.Rows"/> would have it: NaN, or equal
     /// weights on every key (PAD keys included) and the mean of all values.
@@ -197,7 +224,7 @@ public static class FusedAttention
     }
 
     /// <summary>
-    /// Which (query block, key block) pairs <see cref="Compute"/> computes, skips or masks, for
+    /// Which (query block, key block) pairs <c>Compute</c> computes, skips or masks, for
     /// the causal and padding masks (lesson 10's heatmap). Columns are blocks of the keys that
     /// remain once PAD keys are dropped.
     /// </summary>

@@ -47,14 +47,21 @@ public sealed class Mask
     private readonly Func<int, int, bool> _visible;
     private readonly Func<int, KeyRange[]> _runs;
 
-    private Mask(int queries, int keys, string name, Func<int, int, bool> visible, Func<int, KeyRange[]> runs)
+    private Mask(int queries, int keys, string name, Func<int, int, bool> visible, Func<int, KeyRange[]> runs, MaskParts? parts = null)
     {
         Queries = queries;
         Keys = keys;
         Name = name;
         _visible = visible;
         _runs = runs;
+        Parts = parts ?? MaskParts.Other;
     }
+
+    /// <summary>
+    /// What the mask is made of, when it is the lower-right causal mask and/or a key padding mask and nothing
+    /// else: the fused kernel skips those without reading the mask cell by cell.
+    /// </summary>
+    internal MaskParts Parts { get; }
 
     /// <summary>The number of queries (rows).</summary>
     public int Queries { get; }
@@ -91,7 +98,7 @@ public sealed class Mask
         Guard.Positive(queries, nameof(queries));
         Guard.Positive(keys, nameof(keys));
         KeyRange[] all = [new(0, keys)];
-        return new Mask(queries, keys, "no mask", (_, _) => true, _ => all);
+        return new Mask(queries, keys, "no mask", (_, _) => true, _ => all, new MaskParts(false, null, false));
     }
 
     /// <summary>The square causal (look-ahead) mask of lesson 03: query i sees keys 0 … i.</summary>
@@ -115,7 +122,8 @@ public sealed class Mask
         var name = queries == keys ? "causal" : $"causal ({(alignment == CausalAlignment.LowerRight ? "lower right" : "upper left")})";
         return new Mask(queries, keys, name,
             (i, j) => j <= i + offset,
-            i => Runs(0, Math.Min(keys, i + offset + 1)));
+            i => Runs(0, Math.Min(keys, i + offset + 1)),
+            alignment == CausalAlignment.LowerRight || queries == keys ? new MaskParts(true, null, false) : null);
     }
 
     /// <summary>
@@ -129,7 +137,7 @@ public sealed class Mask
         Guard.Positive(queries, nameof(queries));
         var pad = keyIsPad.ToArray();
         var real = RunsWhere(pad.Length, j => !pad[j]);
-        return new Mask(queries, pad.Length, "key padding", (_, j) => !pad[j], _ => real);
+        return new Mask(queries, pad.Length, "key padding", (_, j) => !pad[j], _ => real, new MaskParts(false, pad, false));
     }
 
     /// <summary>The square padding mask of one padded sequence of token ids (PAD is id 0).</summary>
@@ -245,7 +253,8 @@ public sealed class Mask
         SameShape(other, nameof(other));
         return new Mask(Queries, Keys, $"{Name} ∧ {other.Name}",
             (i, j) => _visible(i, j) && other._visible(i, j),
-            i => Intersect(_runs(i), other._runs(i)));
+            i => Intersect(_runs(i), other._runs(i)),
+            Parts.And(other.Parts));
     }
 
     /// <summary>Either mask allows the cell (Hugging Face's or_masks).</summary>
@@ -405,5 +414,26 @@ public sealed class Mask
         if (other.Queries != Queries || other.Keys != Keys)
             throw new ArgumentException(
                 $"Masks combine cell by cell, so they must have one shape: expected {Queries} × {Keys}, actual {other.Queries} × {other.Keys}.", name);
+    }
+}
+
+/// <summary>
+/// A mask seen as the fused kernel's two structures: the lower-right causal mask and a key padding mask
+/// (an and of them is still one of these); anything else is <see cref="Other"/>, read cell by cell.
+/// </summary>
+internal sealed record MaskParts(bool Causal, bool[]? KeyIsPad, bool IsOther)
+{
+    public static readonly MaskParts Other = new(false, null, true);
+
+    public MaskParts And(MaskParts other)
+    {
+        if (IsOther || other.IsOther) return Other;
+        bool[]? pads = (KeyIsPad, other.KeyIsPad) switch
+        {
+            (null, var b) => b,
+            (var a, null) => a,
+            var (a, b) => a.Zip(b, (x, y) => x || y).ToArray(),
+        };
+        return new MaskParts(Causal || other.Causal, pads, false);
     }
 }
