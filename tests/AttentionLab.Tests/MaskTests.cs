@@ -13,9 +13,8 @@ public class MaskTests
 {
     private static readonly JsonNode Torch = Fixture.Load("masks.json");
 
-    /// <summary>Any mask of the course on a random square shape, or an and/or of two of them.</summary>
-    private static readonly Gen<Mask> Primitive =
-        from n in Gen.Int[1, 12]
+    /// <summary>Any mask of the course on an n × n shape.</summary>
+    private static Gen<Mask> PrimitiveOf(int n) =>
         from kind in Gen.Int[0, 5]
         from window in Gen.Int[1, 12]
         from prefix in Gen.Int[0, n]
@@ -31,10 +30,11 @@ public class MaskTests
             _ => Mask.All(n, n),
         };
 
+    /// <summary>Any mask of the course on a random square shape, or an and/or of two of them.</summary>
     private static readonly Gen<Mask> AnyMask =
-        from a in Primitive
-        from n in Gen.Const(a.Queries)
-        from b in Primitive.Where(m => m.Queries == n)
+        from n in Gen.Int[1, 12]
+        from a in PrimitiveOf(n)
+        from b in PrimitiveOf(n)
         from how in Gen.Int[0, 2]
         select how switch { 0 => a, 1 => a & b, _ => a | b };
 
@@ -231,6 +231,28 @@ public class MaskTests
         var masked = AttentionLab.Kernels.FusedAttention.Compute(x, x, x, Mask.Causal(256) & Mask.KeyPadding(pads, 256), options: options);
         Assert.Equal(256L * 256, unmasked.ScoresComputed);
         Assert.True(masked.ScoresComputed < 0.6 * unmasked.ScoresComputed, $"{masked.ScoresComputed} of {unmasked.ScoresComputed} scores computed");
+    }
+
+    [Fact]
+    public void Layers_given_a_mask_equal_the_layers_given_its_matrix_and_padding_flags()
+    {
+        var x = Matrix<double>.Build.Dense(5, 6, (i, j) => Math.Sin(1 + i + 2.0 * j));
+        var memory = Matrix<double>.Build.Dense(4, 6, (i, j) => Math.Cos(i - j));
+        bool[] targetPads = [false, false, false, true, true], sourcePads = [false, false, true, true];
+
+        var mha = new MultiHeadAttention(6, 2, seed: 1);
+        Check.Same(mha.Forward(x, x, x, Masks.Causal(5), targetPads).Output,
+            mha.Forward(x, x, x, Mask.Causal(5) & Mask.KeyPadding(targetPads, 5)).Output, 1e-12, "multi-head attention");
+
+        var encoder = new EncoderLayer(6, 2, 8, seed: 2);
+        Check.Same(encoder.Forward(x, null, targetPads).Output, encoder.Forward(x, Mask.KeyPadding(targetPads, 5)).Output, 1e-12, "encoder layer");
+
+        var decoder = new DecoderLayer(6, 2, 8, seed: 3);
+        Check.Same(decoder.Forward(x, memory, Masks.Causal(5), targetPads, sourcePads).Output,
+            decoder.Forward(x, memory, Mask.Causal(5) & Mask.KeyPadding(targetPads, 5), Mask.KeyPadding(sourcePads, 5)).Output,
+            1e-12, "decoder layer");
+        Assert.Equal("crossMask", Assert.Throws<ArgumentException>(() =>
+            decoder.Forward(x, memory, Mask.Causal(5), Mask.KeyPadding(sourcePads, 4))).ParamName);
     }
 
     [Fact]

@@ -115,6 +115,23 @@ public sealed class MultiHeadAttention
     }
 
     /// <summary>
+    /// Attends from every query row to the key/value rows under one <see cref="Mask"/> (queries × keys): every
+    /// head uses its additive matrix.
+    /// </summary>
+    public MultiHeadAttentionResult Forward(
+        Matrix<double> query, Matrix<double> key, Matrix<double> value, Mask mask,
+        FullyMaskedRowPolicy policy = FullyMaskedRowPolicy.Throw)
+    {
+        Guard.NotNull(mask, nameof(mask));
+        Guard.NotNull(query, nameof(query));
+        Guard.NotNull(key, nameof(key));
+        if (mask.Queries != query.RowCount || mask.Keys != key.RowCount)
+            throw new ArgumentException(
+                $"The mask must be queries × keys: expected {query.RowCount} × {key.RowCount}, actual {mask.Queries} × {mask.Keys}.", nameof(mask));
+        return Forward(query, key, value, mask.ToAdditive(), null, policy);
+    }
+
+    /// <summary>
     /// Attends from every query row to the key/value rows. attnMask is additive (queries × keys, 0 or −∞);
     /// keyIsPad marks PAD keys (true = PAD, PyTorch's key_padding_mask) and hides their columns in every row.
     /// </summary>

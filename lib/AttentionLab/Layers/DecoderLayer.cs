@@ -78,17 +78,37 @@ public sealed class DecoderLayer
                new LayerNorm(modelWidth), new LayerNorm(modelWidth), new LayerNorm(modelWidth), normFirst) { }
 
     /// <summary>
+    /// Runs the layer with its two masks as <see cref="Mask"/>s: the self-attention's (T × T, e.g. causal ∧ key
+    /// padding) and the cross-attention's (T × S, the source's key padding).
+    /// </summary>
+    public DecoderLayerResult Forward(Matrix<double> x, Matrix<double> memory, Mask selfMask, Mask crossMask)
+    {
+        Guard.NotNull(selfMask, nameof(selfMask));
+        Guard.NotNull(crossMask, nameof(crossMask));
+        Guard.NotNull(x, nameof(x));
+        Guard.NotNull(memory, nameof(memory));
+        if (selfMask.Queries != x.RowCount || selfMask.Keys != x.RowCount)
+            throw new ArgumentException($"selfMask must be T × T = {x.RowCount} × {x.RowCount}: actual {selfMask.Queries} × {selfMask.Keys}.", nameof(selfMask));
+        if (crossMask.Queries != x.RowCount || crossMask.Keys != memory.RowCount)
+            throw new ArgumentException(
+                $"crossMask must be T × S = {x.RowCount} × {memory.RowCount}: actual {crossMask.Queries} × {crossMask.Keys}.", nameof(crossMask));
+        return Forward(x, memory, selfMask.ToAdditive(), crossMask: crossMask.ToAdditive());
+    }
+
+    /// <summary>
     /// Runs the layer over the target x (T × d) and the encoder's memory (S × d). selfMask is additive
     /// (T × T, usually <see cref="Masks.Causal(int)"/>); targetIsPad and memoryIsPad mark PAD positions
     /// (PyTorch's tgt_key_padding_mask and memory_key_padding_mask). Cross-attention needs no causal
-    /// mask: the memory is the source, which the decoder may read entirely.
+    /// mask: the memory is the source, which the decoder may read entirely. crossMask is an optional additive
+    /// T × S mask for the cross-attention, added to the memory's padding.
     /// </summary>
     public DecoderLayerResult Forward(
         Matrix<double> x,
         Matrix<double> memory,
         Matrix<double>? selfMask = null,
         IReadOnlyList<bool>? targetIsPad = null,
-        IReadOnlyList<bool>? memoryIsPad = null)
+        IReadOnlyList<bool>? memoryIsPad = null,
+        Matrix<double>? crossMask = null)
     {
         Guard.Columns(x, ModelWidth, nameof(x), "the model width");
         Guard.NonEmpty(x, nameof(x));
@@ -99,14 +119,14 @@ public sealed class DecoderLayer
             var normed = Norm1.Forward(x);
             var selfAttention = SelfAttention.Forward(normed, normed, normed, selfMask, targetIsPad);
             var r1 = x + selfAttention.Output;
-            var crossAttention = CrossAttention.Forward(Norm2.Forward(r1), memory, memory, null, memoryIsPad);
+            var crossAttention = CrossAttention.Forward(Norm2.Forward(r1), memory, memory, crossMask, memoryIsPad);
             var r2 = r1 + crossAttention.Output;
             return new DecoderLayerResult(r2 + FeedForward.Forward(Norm3.Forward(r2)), selfAttention, crossAttention);
         }
 
         var self = SelfAttention.Forward(x, x, x, selfMask, targetIsPad);
         var h1 = Norm1.Forward(x + self.Output);
-        var cross = CrossAttention.Forward(h1, memory, memory, null, memoryIsPad);
+        var cross = CrossAttention.Forward(h1, memory, memory, crossMask, memoryIsPad);
         var h2 = Norm2.Forward(h1 + cross.Output);
         var output = Norm3.Forward(h2 + FeedForward.Forward(h2));
         return new DecoderLayerResult(output, self, cross);

@@ -59,6 +59,16 @@ public sealed class EncoderLayer
         : this(new MultiHeadAttention(modelWidth, heads, rng), new FeedForward(modelWidth, feedForwardWidth, rng),
                new LayerNorm(modelWidth), new LayerNorm(modelWidth), normFirst) { }
 
+    /// <summary>Runs the layer over x (n × d) with its self-attention under one <see cref="Mask"/> (n × n).</summary>
+    public EncoderLayerResult Forward(Matrix<double> x, Mask mask)
+    {
+        Guard.NotNull(mask, nameof(mask));
+        Guard.NotNull(x, nameof(x));
+        if (mask.Queries != x.RowCount || mask.Keys != x.RowCount)
+            throw new ArgumentException($"The mask must be n × n = {x.RowCount} × {x.RowCount}: actual {mask.Queries} × {mask.Keys}.", nameof(mask));
+        return Forward(x, mask.ToAdditive());
+    }
+
     /// <summary>
     /// Runs the layer over x (n × d). mask is additive (n × n) or null; keyIsPad marks PAD positions
     /// (PyTorch's src_key_padding_mask). PAD rows still compute; later stages ignore them.
