@@ -17,7 +17,7 @@ public sealed class Embedding
     public int VocabularySize => Weight.RowCount;
 
     /// <summary>The width of each vector.</summary>
-    public int DModel => Weight.ColumnCount;
+    public int ModelWidth => Weight.ColumnCount;
 
     /// <summary>A table drawn from N(0, 1) with a fixed seed, so every run of a lesson shows the same numbers.</summary>
     public Embedding(int vocabularySize, int modelWidth, int seed)
@@ -44,7 +44,7 @@ public sealed class Embedding
             if (ids[i] < 0 || ids[i] >= VocabularySize)
                 throw new ArgumentOutOfRangeException(nameof(ids), ids[i],
                     $"ids[{i}] = {ids[i]} is outside the embedding table: ids run from 0 to {VocabularySize - 1}.");
-        return Matrix<double>.Build.Dense(ids.Count, DModel, (i, c) => Weight[ids[i], c]);
+        return Matrix<double>.Build.Dense(ids.Count, ModelWidth, (i, c) => Weight[ids[i], c]);
     }
 
     private static Matrix<double> Random(int vocabularySize, int modelWidth, int seed)

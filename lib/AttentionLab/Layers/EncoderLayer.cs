@@ -71,24 +71,48 @@ public sealed class EncoderLayer
 
     /// <summary>
     /// Runs the layer over x (n × d). mask is additive (n × n) or null; keyIsPad marks PAD positions
-    /// (PyTorch's src_key_padding_mask). PAD rows still compute; later stages ignore them.
+    /// (PyTorch's src_key_padding_mask). PAD rows still compute; later stages ignore them. policy says what a
+    /// query that sees no key gets (lesson 09).
     /// </summary>
-    public EncoderLayerResult Forward(Matrix<double> x, Matrix<double>? mask = null, IReadOnlyList<bool>? keyIsPad = null)
+    public EncoderLayerResult Forward(
+        Matrix<double> x, Matrix<double>? mask = null, IReadOnlyList<bool>? keyIsPad = null,
+        FullyMaskedRowPolicy policy = FullyMaskedRowPolicy.Throw)
     {
         Guard.Columns(x, ModelWidth, nameof(x), "the model width");
         Guard.NonEmpty(x, nameof(x));
         if (NormFirst)
         {
             var normed = Norm1.Forward(x);
-            var selfAttention = SelfAttention.Forward(normed, normed, normed, mask, keyIsPad);
+            var selfAttention = SelfAttention.Forward(normed, normed, normed, mask, keyIsPad, policy);
             var residual = x + selfAttention.Output;
             return new EncoderLayerResult(residual + FeedForward.Forward(Norm2.Forward(residual)), selfAttention);
         }
 
-        var attention = SelfAttention.Forward(x, x, x, mask, keyIsPad);
+        var attention = SelfAttention.Forward(x, x, x, mask, keyIsPad, policy);
         var h = Norm1.Forward(x + attention.Output);
         var output = Norm2.Forward(h + FeedForward.Forward(h));
         return new EncoderLayerResult(output, attention);
+    }
+
+    /// <summary>
+    /// One generation step of the layer used as a decoder-only block (lesson 12): x is the newest position
+    /// (1 × d); its key and value join the cache, and it attends to every cached position that is not PAD.
+    /// </summary>
+    internal Matrix<double> Step(Matrix<double> x, DecoderOnlyCache.LayerCache cache, bool isPad, FullyMaskedRowPolicy policy)
+    {
+        var attended = NormFirst ? Norm1.Forward(x) : x;
+        cache.Append(SelfAttention.KeyProjection.Forward(attended), SelfAttention.ValueProjection.Forward(attended), isPad);
+        var mask = cache.KeyIsPad.Any(p => p) ? Masks.Padding(cache.KeyIsPad, 1) : null;
+        var attention = SelfAttention.Attend(
+            SelfAttention.QueryProjection.Forward(attended), cache.Keys, cache.Values, mask, policy);
+        if (NormFirst)
+        {
+            var residual = x + attention.Output;
+            return residual + FeedForward.Forward(Norm2.Forward(residual));
+        }
+
+        var h = Norm1.Forward(x + attention.Output);
+        return Norm2.Forward(h + FeedForward.Forward(h));
     }
 
     /// <summary>Builds the layer from a state_dict with nn.TransformerEncoderLayer's names under prefix (e.g. <c>encoder.layers.0.</c>).</summary>
