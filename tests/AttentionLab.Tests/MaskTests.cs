@@ -204,7 +204,7 @@ public class MaskTests
     [Fact]
     public void The_fused_kernel_with_a_mask_equals_the_readable_attention_with_it()
     {
-        var gen = from mask in AnyMask
+        var gen = from mask in Gen.OneOf(AnyMask, Rectangular)
                   from d in Gen.Int[1, 6]
                   from q in Generators.Matrix(mask.Queries, d)
                   from k in Generators.Matrix(mask.Keys, d)
@@ -218,7 +218,41 @@ public class MaskTests
             var fused = AttentionLab.Kernels.FusedAttention.Compute(q, k, v, mask, policy, returnWeights: true);
             Check.Same(readable.Output, fused.Output, 1e-12, $"{mask} output");
             Check.Same(readable.Weights, fused.Weights!, 1e-12, $"{mask} weights");
-        }, iter: 150);
+        }, iter: 300);
+    }
+
+    [Fact]
+    public void The_fused_kernel_with_a_mask_on_long_sequences_equals_the_readable_one_across_many_blocks()
+    {
+        // Blocks of 32 × 8 over 100 positions: windows and documents that start and end inside blocks.
+        var x = Matrix<double>.Build.Dense(100, 5, (i, j) => Math.Sin(0.3 * i + 1.7 * j));
+        var v = Matrix<double>.Build.Dense(100, 3, (i, j) => Math.Cos(0.2 * i - j));
+        int[] documents = [.. Enumerable.Range(0, 100).Select(i => i < 13 ? 0 : i < 50 ? 1 : i < 51 ? 2 : 3)];
+        bool[] pads = [.. Enumerable.Range(0, 100).Select(i => i % 17 == 5)];
+        var options = new AttentionLab.Kernels.FusedAttentionOptions { QueryBlock = 32, KeyBlock = 8 };
+        foreach (var mask in new[]
+                 {
+                     Mask.SlidingWindow(100, 7), Mask.SlidingWindow(100, 7) & Mask.KeyPadding(pads, 100),
+                     Mask.Document(documents) & Mask.Causal(100), Mask.Document(documents),
+                     Mask.Prefix(100, 21), Mask.Prefix(100, 21) & Mask.KeyPadding(pads, 100),
+                 })
+        {
+            var readable = Attention.ScaledDotProduct(x, x, v, mask, FullyMaskedRowPolicy.Zeros);
+            var fused = AttentionLab.Kernels.FusedAttention.Compute(x, x, v, mask, FullyMaskedRowPolicy.Zeros, returnWeights: true, options: options);
+            Check.Same(readable.Output, fused.Output, 1e-12, $"{mask} output");
+            Check.Same(readable.Weights, fused.Weights!, 1e-12, $"{mask} weights");
+        }
+    }
+
+    [Fact]
+    public void A_sliding_window_computes_about_its_visible_share_of_the_scores()
+    {
+        var x = Matrix<double>.Build.Dense(1024, 8, (i, j) => Math.Sin(i + 3.0 * j));
+        var window = Mask.SlidingWindow(1024, 64);
+        var fused = AttentionLab.Kernels.FusedAttention.Compute(x, x, x, window);
+        double share = (double)fused.ScoresComputed / fused.ScoresInFullMatrix;
+        Assert.InRange(share, window.VisibleFraction, window.Plan(64, 64).ComputedFraction + 1e-12);
+        Assert.True(share < 0.15, $"{share:P1} of the scores computed for a window that shows {window.VisibleFraction:P1}");
     }
 
     [Fact]

@@ -71,6 +71,18 @@ public static class FusedAttention
         Matrix<double>? output = null)
     {
         Validate(q, k, v, causal, keyIsPad, mask);
+        var (kept, limit) = Visibility(q.RowCount, k.RowCount, causal, keyIsPad);
+        return Visible(q, k, v, kept, null, limit, mask, policy, returnWeights, options, output);
+    }
+
+    /// <summary>
+    /// The attention once the mask is known as the keys kept (not PAD) and, per query, the window of kept keys it
+    /// sees (start, or 0, up to limit), with an optional additive mask on top.
+    /// </summary>
+    private static FusedAttentionResult Visible(
+        Matrix<double> q, Matrix<double> k, Matrix<double> v, int[] kept, int[]? start, int[] limit, Matrix<double>? mask,
+        FullyMaskedRowPolicy policy, bool returnWeights, FusedAttentionOptions? options, Matrix<double>? output)
+    {
         Guard.Defined(policy, nameof(policy));
         if (output is not null && output.AsColumnMajorArray() is { } target
             && new[] { q, k, v }.Any(input => ReferenceEquals(input.AsColumnMajorArray(), target)))
@@ -85,12 +97,13 @@ public static class FusedAttention
         var (queryBlock, keyBlock) = BlockSizes(q.RowCount, k.RowCount, options);
         if (options.MaxDegreeOfParallelism is 0 or < -1)
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be −1 (all cores) or at least 1.");
-        var (kept, limit) = Visibility(q.RowCount, k.RowCount, causal, keyIsPad);
 
         // Without a general mask the visible keys are known before any arithmetic: a query with
         // none visible is reported now. With one, it is found by the kernel (its sum stays 0).
-        if (mask is null && policy == FullyMaskedRowPolicy.Throw && limit[0] == 0)
-            throw Softmax.FullyMaskedRow(0);
+        if (mask is null && policy == FullyMaskedRowPolicy.Throw)
+            for (int i = 0; i < limit.Length; i++)
+                if (limit[i] <= (start?[i] ?? 0))
+                    throw Softmax.FullyMaskedRow(i);
 
         int nq = q.RowCount, nk = k.RowCount, dk = q.ColumnCount, dv = v.ColumnCount;
         // The kernel writes every cell of the output, so a new one need not be zeroed first.
@@ -101,9 +114,9 @@ public static class FusedAttention
         var values = kept.Length == nk ? ColumnMajor(v) : KeptValues(ColumnMajor(v), nk, dv, kept);
         try
         {
-            var result = Run(q, nk, mask, policy, options, queryBlock, keyBlock, kept, limit, output, weights, keys, keysInPlace, values);
+            var result = Run(q, nk, mask, policy, options, queryBlock, keyBlock, kept, start, limit, output, weights, keys, keysInPlace, values);
             if (policy is FullyMaskedRowPolicy.NaN or FullyMaskedRowPolicy.Uniform)
-                FillFullyMaskedRows(result, v, kept, limit, mask, policy);
+                FillFullyMaskedRows(result, v, kept, start, limit, mask, policy);
             return result;
         }
         finally
@@ -135,9 +148,24 @@ public static class FusedAttention
             throw new ArgumentException(
                 $"The mask must be queries × keys: expected {q.RowCount} × {k.RowCount}, actual {mask.Queries} × {mask.Keys}.", nameof(mask));
         var parts = mask.Parts;
-        return parts.IsOther
-            ? Compute(q, k, v, mask: mask.ToAdditive(), policy: policy, returnWeights: returnWeights, options: options, output: output)
-            : Compute(q, k, v, parts.Causal, parts.KeyIsPad, null, policy, returnWeights, options, output);
+        if (parts.IsOther)
+            return Compute(q, k, v, mask: mask.ToAdditive(), policy: policy, returnWeights: returnWeights, options: options, output: output);
+        Validate(q, k, v, false, null, null);
+
+        // The window each query sees, counted in kept (non-PAD) keys: keptBefore[j] kept keys come before key j.
+        int nq = q.RowCount, nk = k.RowCount;
+        int[] kept = parts.KeyIsPad is { } pads ? [.. Enumerable.Range(0, nk).Where(j => !pads[j])] : [.. Enumerable.Range(0, nk)];
+        var keptBefore = new int[nk + 1];
+        for (int j = 0; j < nk; j++) keptBefore[j + 1] = keptBefore[j] + (parts.KeyIsPad?[j] == true ? 0 : 1);
+        var start = new int[nq];
+        var limit = new int[nq];
+        for (int i = 0; i < nq; i++)
+        {
+            var (from, to) = parts.Window?.Invoke(i) ?? (0, nk);
+            start[i] = keptBefore[Math.Clamp(from, 0, nk)];
+            limit[i] = Math.Max(start[i], keptBefore[Math.Clamp(to, 0, nk)]);
+        }
+        return Visible(q, k, v, kept, start, limit, null, policy, returnWeights, options, output);
     }
 
     /// <summary>
@@ -146,14 +174,14 @@ public static class FusedAttention
     /// weights on every key (PAD keys included) and the mean of all values.
     /// </summary>
     private static void FillFullyMaskedRows(
-        FusedAttentionResult result, Matrix<double> v, int[] kept, int[] limit, Matrix<double>? mask, FullyMaskedRowPolicy policy)
+        FusedAttentionResult result, Matrix<double> v, int[] kept, int[]? start, int[] limit, Matrix<double>? mask, FullyMaskedRowPolicy policy)
     {
         int nq = result.Output.RowCount, nk = v.RowCount;
         Vector<double>? mean = null;
         for (int i = 0; i < nq; i++)
         {
             bool seesAKey = false;
-            for (int j = 0; j < limit[i] && !seesAKey; j++)
+            for (int j = start?[i] ?? 0; j < limit[i] && !seesAKey; j++)
                 seesAKey = mask is null || !double.IsNegativeInfinity(mask[i, kept[j]]);
             if (seesAKey) continue;
             mean ??= v.ColumnSums() / nk;
@@ -166,7 +194,7 @@ public static class FusedAttention
 
     private static FusedAttentionResult Run(
         Matrix<double> q, int nk, Matrix<double>? mask, FullyMaskedRowPolicy policy, FusedAttentionOptions options,
-        int queryBlock, int keyBlock, int[] kept, int[] limit, Matrix<double> output, Matrix<double>? weights,
+        int queryBlock, int keyBlock, int[] kept, int[]? start, int[] limit, Matrix<double> output, Matrix<double>? weights,
         double[] keys, bool keysInPlace, double[] values)
     {
         int nq = q.RowCount, dk = q.ColumnCount, dv = output.ColumnCount;
@@ -181,6 +209,7 @@ public static class FusedAttention
             KeptCount = kept.Length,
             KeptKeys = kept,
             Limit = limit,
+            Start = start,
             Mask = mask is null ? null : CheckedMask(mask),
             QueryBlock = queryBlock,
             KeyBlock = keyBlock,

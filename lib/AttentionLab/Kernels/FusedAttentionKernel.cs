@@ -40,8 +40,11 @@ internal sealed class FusedProblem
     /// <summary>Original index of each kept key: compacted key c is key KeptKeys[c].</summary>
     public required int[] KeptKeys;
 
-    /// <summary>Query i may see compacted keys 0 .. Limit[i] − 1 (causal and padding masks in one number).</summary>
+    /// <summary>Query i may see compacted keys Start[i] .. Limit[i] − 1 (causal and padding masks in one number).</summary>
     public required int[] Limit;
+
+    /// <summary>The first compacted key each query may see (a sliding window's or a document's start), or null for 0.</summary>
+    public int[]? Start;
 
     /// <summary>A general additive mask, column-major (mask[i, j] at [j · Queries + i]), or null.</summary>
     public required double[]? Mask;
@@ -64,7 +67,7 @@ internal sealed class FusedScratch
     [ThreadStatic] private static FusedScratch? _mine;
 
     private double[] _buffer = [];
-    private int _q, _s, _o, _max, _sum, _rescale, _limit, _lanes, _width, _tileQ, _tileS, _tileO;
+    private int _q, _s, _o, _max, _sum, _rescale, _limit, _start, _lanes, _width, _tileQ, _tileS, _tileO;
 
     /// <summary>For each group of 32 queries, how many keys of the current key block it needs.</summary>
     public int[] GroupKeys { get; private set; } = [];
@@ -82,6 +85,7 @@ internal sealed class FusedScratch
     public Span<double> RunningSum => _buffer.AsSpan(_sum, _width);
     public Span<double> Rescale => _buffer.AsSpan(_rescale, _width);
     public Span<double> Limit => _buffer.AsSpan(_limit, _width);
+    public Span<double> Start => _buffer.AsSpan(_start, _width);
     public Span<double> Lanes => _buffer.AsSpan(_lanes, 16);
 
     /// <summary>This thread's tiles, sized for <paramref name="p"/>.</summary>
@@ -97,7 +101,7 @@ internal sealed class FusedScratch
         static int Round(int n) => (n + Line - 1) / Line * Line;
         int width = p.QueryBlock;
         int q = Round(p.KeyWidth * width), s = Round(p.KeyBlock * width), o = Round(p.ValueWidthPadded * width), w = Round(width);
-        int length = q + s + o + 4 * w + 16;
+        int length = q + s + o + 5 * w + 16;
         if (_buffer.Length < length + Line)
         {
             _buffer = GC.AllocateUninitializedArray<double>(length + Line, pinned: true);
@@ -113,7 +117,8 @@ internal sealed class FusedScratch
         _sum = _max + w;
         _rescale = _sum + w;
         _limit = _rescale + w;
-        _lanes = _limit + w;
+        _start = _limit + w;
+        _lanes = _start + w;
         if (GroupKeys.Length < width / FusedAttentionKernel.Group) GroupKeys = new int[width / FusedAttentionKernel.Group];
     }
 }
@@ -151,22 +156,27 @@ internal static class FusedAttentionKernel<TVec, TL>
             for (; i < rows; i++) to[i] = from[i] * p.Scale;
             to[rows..].Clear();
         }
-        // Lanes past the last query repeat its limit, so they never widen the range of key blocks.
+        // Lanes past the last query repeat its limit and start, so they never widen the range of key blocks.
         for (int i = 0; i < width; i++)
-            s.Limit[i] = p.Limit[Math.Min(q0 + i, p.Queries - 1)];
+        {
+            int row = Math.Min(q0 + i, p.Queries - 1);
+            s.Limit[i] = p.Limit[row];
+            s.Start[i] = p.Start?[row] ?? 0;
+        }
         s.RunningMax.Fill(double.NegativeInfinity);
         s.RunningSum.Clear();
         s.O.Clear();
 
-        // The limits grow with the query (causal) or are all equal: the first row sees the fewest
-        // keys and the last row the most. Key blocks past the last row's limit are never touched:
-        // that is where the causal mask and the padding mask save their work.
-        int fewest = p.Limit[q0], most = p.Limit[q0 + rows - 1];
+        // Only the key blocks between the block's lowest start and its highest limit are touched: that is
+        // where the causal, padding, sliding-window and document masks save their work. A block is partly
+        // hidden when some row's window does not cover it whole.
+        var (lowest, highestStart, fewest, most) = Range(p, q0, rows);
         long computed = 0;
-        for (int k0 = 0; k0 < most; k0 += p.KeyBlock)
+        int first = lowest / p.KeyBlock * p.KeyBlock;
+        for (int k0 = first; k0 < most; k0 += p.KeyBlock)
         {
             int keys = Math.Min(p.KeyBlock, most - k0);
-            bool partlyHidden = k0 + keys > fewest;
+            bool partlyHidden = k0 + keys > fewest || k0 < highestStart;
             computed += GroupKeys(p, s, q0, rows, k0, keys, partlyHidden);
             Scores(p, s, k0);
             OnlineSoftmax(p, s, q0, k0, partlyHidden);
@@ -175,15 +185,30 @@ internal static class FusedAttentionKernel<TVec, TL>
 
         int firstFullyMasked = WriteOutput(p, s, q0, rows);
         if (p.Weights is not null)
-            for (int k0 = 0; k0 < most; k0 += p.KeyBlock)
+            for (int k0 = first; k0 < most; k0 += p.KeyBlock)
             {
                 int keys = Math.Min(p.KeyBlock, most - k0);
-                bool partlyHidden = k0 + keys > fewest;
+                bool partlyHidden = k0 + keys > fewest || k0 < highestStart;
                 GroupKeys(p, s, q0, rows, k0, keys, partlyHidden);
                 Scores(p, s, k0);
                 WriteWeights(p, s, q0, rows, k0, partlyHidden);
             }
         return (computed, firstFullyMasked);
+    }
+
+    /// <summary>The lowest and highest start and the fewest and most keys seen by rows q0 … q0 + rows − 1.</summary>
+    private static (int Lowest, int HighestStart, int Fewest, int Most) Range(FusedProblem p, int q0, int rows)
+    {
+        int lowest = int.MaxValue, highestStart = 0, fewest = int.MaxValue, most = 0;
+        for (int i = q0; i < q0 + rows; i++)
+        {
+            int start = p.Start?[i] ?? 0;
+            lowest = Math.Min(lowest, start);
+            highestStart = Math.Max(highestStart, start);
+            fewest = Math.Min(fewest, p.Limit[i]);
+            most = Math.Max(most, p.Limit[i]);
+        }
+        return (lowest, highestStart, fewest, most);
     }
 
     /// <summary>Fills <see cref="FusedScratch.GroupKeys"/> for the key block at k0; returns the number of scores that will be computed.</summary>
@@ -194,7 +219,15 @@ internal static class FusedAttentionKernel<TVec, TL>
         for (int g = 0; g * group < p.QueryBlock; g++)
         {
             int first = g * group, last = Math.Min(first + group, rows) - 1;
-            int needed = last < first ? 0 : !partlyHidden ? keys : Math.Clamp(p.Limit[q0 + last] - k0, 0, keys);
+            int needed = 0;
+            if (last >= first && !partlyHidden)
+                needed = keys;
+            else if (last >= first)
+            {
+                // A group needs the block's keys up to its rows' highest limit, and none if every row starts after it.
+                var (lowest, _, _, most) = Range(p, q0 + first, last - first + 1);
+                needed = lowest >= k0 + keys ? 0 : Math.Clamp(most - k0, 0, keys);
+            }
             s.GroupKeys[g] = needed;
             computed += (long)Math.Max(0, last - first + 1) * needed;
         }
@@ -308,6 +341,8 @@ internal static class FusedAttentionKernel<TVec, TL>
     {
         int width = p.QueryBlock;
         TVec limit = TL.Load(ref s.Limit[i]);
+        TVec start = TL.Load(ref s.Start[i]);
+        bool starts = p.Start is not null;
         TVec max = TL.Splat(double.NegativeInfinity);
         for (int j = 0; j < keys; j++)
         {
@@ -315,6 +350,7 @@ internal static class FusedAttentionKernel<TVec, TL>
             TVec x = TL.Load(ref cell);
             if (p.Mask is not null) x = TL.Add(x, MaskLanes(p, s, q0 + i, k0 + j));
             if (partlyHidden) x = TL.HideFrom(x, k0 + j, limit);
+            if (partlyHidden && starts) x = TL.HideBefore(x, k0 + j, start);
             TL.Store(x, ref cell);
             max = TL.Max(max, x);
         }

@@ -27,6 +27,9 @@ internal interface ILanes<TVec> where TVec : struct
     /// <summary>−∞ in the lanes where <paramref name="key"/> ≥ <paramref name="limit"/> (the key is hidden), else x.</summary>
     static abstract TVec HideFrom(TVec x, double key, TVec limit);
 
+    /// <summary>−∞ in the lanes where <paramref name="key"/> &lt; <paramref name="start"/> (the key is before the window), else x.</summary>
+    static abstract TVec HideBefore(TVec x, double key, TVec start);
+
     /// <summary><paramref name="replacement"/> in the lanes where x is −∞, else x.</summary>
     static abstract TVec ReplaceNegativeInfinity(TVec x, TVec replacement);
 
@@ -105,6 +108,9 @@ internal readonly struct Lanes512 : ILanes<Vector512<double>>
     public static Vector512<double> HideFrom(Vector512<double> x, double key, Vector512<double> limit) =>
         Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Create(key), limit), x, Vector512.Create(double.NegativeInfinity));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> HideBefore(Vector512<double> x, double key, Vector512<double> start) =>
+        Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Create(key), start), Vector512.Create(double.NegativeInfinity), x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> ReplaceNegativeInfinity(Vector512<double> x, Vector512<double> replacement) =>
         Vector512.ConditionalSelect(Vector512.Equals(x, Vector512.Create(double.NegativeInfinity)), replacement, x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -137,6 +143,9 @@ internal readonly struct Lanes256 : ILanes<Vector256<double>>
     public static Vector256<double> HideFrom(Vector256<double> x, double key, Vector256<double> limit) =>
         Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Create(key), limit), x, Vector256.Create(double.NegativeInfinity));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> HideBefore(Vector256<double> x, double key, Vector256<double> start) =>
+        Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Create(key), start), Vector256.Create(double.NegativeInfinity), x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> ReplaceNegativeInfinity(Vector256<double> x, Vector256<double> replacement) =>
         Vector256.ConditionalSelect(Vector256.Equals(x, Vector256.Create(double.NegativeInfinity)), replacement, x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -159,6 +168,7 @@ internal readonly struct LanesScalar : ILanes<double>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Max(double a, double b) => a > b ? a : b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Exp(double x) => Math.Exp(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double HideFrom(double x, double key, double limit) => key < limit ? x : double.NegativeInfinity;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double HideBefore(double x, double key, double start) => key < start ? double.NegativeInfinity : x;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double ReplaceNegativeInfinity(double x, double replacement) => double.IsNegativeInfinity(x) ? replacement : x;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double ReplaceZero(double x, double replacement) => x == 0 ? replacement : x;
 }

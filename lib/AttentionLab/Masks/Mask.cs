@@ -58,8 +58,8 @@ public sealed class Mask
     }
 
     /// <summary>
-    /// What the mask is made of, when it is the lower-right causal mask and/or a key padding mask and nothing
-    /// else: the fused kernel skips those without reading the mask cell by cell.
+    /// What the mask is made of, when every query sees one window of keys (causal, sliding window, contiguous
+    /// documents, prefix) less the PAD keys: the fused kernel then skips what it hides, block by block.
     /// </summary>
     internal MaskParts Parts { get; }
 
@@ -98,7 +98,7 @@ public sealed class Mask
         Guard.Positive(queries, nameof(queries));
         Guard.Positive(keys, nameof(keys));
         KeyRange[] all = [new(0, keys)];
-        return new Mask(queries, keys, "no mask", (_, _) => true, _ => all, new MaskParts(false, null, false));
+        return new Mask(queries, keys, "no mask", (_, _) => true, _ => all, new MaskParts(null, null, false));
     }
 
     /// <summary>The square causal (look-ahead) mask of lesson 03: query i sees keys 0 … i.</summary>
@@ -123,7 +123,7 @@ public sealed class Mask
         return new Mask(queries, keys, name,
             (i, j) => j <= i + offset,
             i => Runs(0, Math.Min(keys, i + offset + 1)),
-            alignment == CausalAlignment.LowerRight || queries == keys ? new MaskParts(true, null, false) : null);
+            new MaskParts(i => (0, Math.Clamp(i + offset + 1, 0, keys)), null, false));
     }
 
     /// <summary>
@@ -137,7 +137,7 @@ public sealed class Mask
         Guard.Positive(queries, nameof(queries));
         var pad = keyIsPad.ToArray();
         var real = RunsWhere(pad.Length, j => !pad[j]);
-        return new Mask(queries, pad.Length, "key padding", (_, j) => !pad[j], _ => real, new MaskParts(false, pad, false));
+        return new Mask(queries, pad.Length, "key padding", (_, j) => !pad[j], _ => real, new MaskParts(null, pad, false));
     }
 
     /// <summary>The square padding mask of one padded sequence of token ids (PAD is id 0).</summary>
@@ -166,7 +166,8 @@ public sealed class Mask
         int offset = keys - queries;
         return new Mask(queries, keys, $"sliding window {window}",
             (i, j) => j <= i + offset && j > i + offset - window,
-            i => Runs(Math.Max(0, i + offset - window + 1), Math.Min(keys, i + offset + 1)));
+            i => Runs(Math.Max(0, i + offset - window + 1), Math.Min(keys, i + offset + 1)),
+            new MaskParts(i => (Math.Clamp(i + offset - window + 1, 0, keys), Math.Clamp(i + offset + 1, 0, keys)), null, false));
     }
 
     /// <summary>
@@ -180,9 +181,14 @@ public sealed class Mask
         Guard.Positive(documentIds.Count, nameof(documentIds), "positions");
         var document = documentIds.ToArray();
         var runs = document.Distinct().ToDictionary(d => d, d => RunsWhere(document.Length, j => document[j] == d));
+        // Contiguous documents (packed sequences) are one window per query, which the fused kernel can skip by.
+        var parts = runs.Values.All(r => r.Length == 1)
+            ? new MaskParts(i => (runs[document[i]][0].From, runs[document[i]][0].To), null, false)
+            : null;
         return new Mask(document.Length, document.Length, "document",
             (i, j) => document[i] == document[j],
-            i => runs[document[i]]);
+            i => runs[document[i]],
+            parts);
     }
 
     /// <summary>
@@ -195,7 +201,8 @@ public sealed class Mask
         Guard.InRange(prefixLength, 0, n, nameof(prefixLength));
         return new Mask(n, n, $"prefix {prefixLength}",
             (i, j) => j < prefixLength || j <= i,
-            i => Runs(0, Math.Max(prefixLength, i + 1)));
+            i => Runs(0, Math.Max(prefixLength, i + 1)),
+            new MaskParts(i => (0, Math.Max(prefixLength, i + 1)), null, false));
     }
 
     /// <summary>Any mask, as its predicate (its runs are found by asking the predicate for every cell).</summary>
@@ -418,12 +425,12 @@ public sealed class Mask
 }
 
 /// <summary>
-/// A mask seen as the fused kernel's two structures: the lower-right causal mask and a key padding mask
-/// (an and of them is still one of these); anything else is <see cref="Other"/>, read cell by cell.
+/// A mask seen as the fused kernel sees it: per query one window of keys (from, to) and the PAD keys, hidden
+/// from every query (an and of such masks is still one); anything else is <see cref="Other"/>, read cell by cell.
 /// </summary>
-internal sealed record MaskParts(bool Causal, bool[]? KeyIsPad, bool IsOther)
+internal sealed record MaskParts(Func<int, (int From, int To)>? Window, bool[]? KeyIsPad, bool IsOther)
 {
-    public static readonly MaskParts Other = new(false, null, true);
+    public static readonly MaskParts Other = new(null, null, true);
 
     public MaskParts And(MaskParts other)
     {
@@ -434,6 +441,17 @@ internal sealed record MaskParts(bool Causal, bool[]? KeyIsPad, bool IsOther)
             (var a, null) => a,
             var (a, b) => a.Zip(b, (x, y) => x || y).ToArray(),
         };
-        return new MaskParts(Causal || other.Causal, pads, false);
+        var (mine, theirs) = (Window, other.Window);
+        Func<int, (int, int)>? window = (mine, theirs) switch
+        {
+            (null, var b) => b,
+            (var a, null) => a,
+            _ => i =>
+            {
+                var (a, b) = (mine!(i), theirs!(i));
+                return (Math.Max(a.From, b.From), Math.Min(a.To, b.To));
+            },
+        };
+        return new MaskParts(window, pads, false);
     }
 }
