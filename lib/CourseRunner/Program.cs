@@ -1,7 +1,14 @@
 using System.CommandLine;
 using CourseRunner;
 
-// The course's main command: runs the lesson notebooks in-process and writes the HTML book.
+// The course's main command: runs the lesson notebooks, each in a fresh kernel in a worker process, and
+// writes the HTML book. The same program is that worker when started with WorkerProtocol.Command.
+if (args is [WorkerProtocol.Command, var marker])
+{
+    // Exit at once: a cell stopped by its timeout may have left a thread running.
+    Environment.Exit(await NotebookWorker.RunAsync(marker));
+}
+
 var notebooksArgument = new Argument<string[]>("notebooks")
 {
     Description = "Notebooks to run: names (02-padding-mask), file names, globs (\"0*\") or paths. Default: every notebook under notebooks/.",
