@@ -24,6 +24,7 @@ public sealed record CourseReport(IReadOnlyList<NotebookRun> Runs, string BookFo
 public static class CourseRun
 {
     /// <summary>Runs the notebooks at <paramref name="notebookPaths"/> and writes the book to <paramref name="bookFolder"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="bookFolder"/> cannot be written (checked before anything runs).</exception>
     public static async Task<CourseReport> RunAsync(
         IReadOnlyList<string> notebookPaths,
         string bookFolder,
@@ -32,6 +33,11 @@ public static class CourseRun
         CancellationToken cancellationToken = default)
     {
         var fullBookFolder = Path.GetFullPath(bookFolder);
+        if (WritableFolder.WhyNotWritable(fullBookFolder) is { } why)
+        {
+            throw new ArgumentException($"expected a folder the book can be written to; got {fullBookFolder} ({why})", nameof(bookFolder));
+        }
+
         var runs = new NotebookRun?[notebookPaths.Count];
         var readable = new List<(int Index, NotebookFile Notebook)>();
         for (var i = 0; i < notebookPaths.Count; i++)

@@ -43,6 +43,64 @@ public sealed class CommandLineTests
         Assert.Contains("No notebook matches \"no-such-lesson\"", error);
     }
 
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("-Infinity")]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("4233601")]
+    [InlineData("1e300")]
+    [InlineData("soon")]
+    public async Task A_bad_cell_timeout_is_a_usage_error_named_in_one_line_before_anything_runs(string timeout)
+    {
+        var folder = Repository.NewTempFolder("cli-timeout");
+        var notebook = Path.Combine(folder, "01-broken.ipynb");
+        File.Copy(Path.Combine(Repository.TestData, "01-broken.ipynb"), notebook);
+
+        var (exitCode, output, error) = await RunAsync(notebook, "--output", Path.Combine(folder, "book"), "--cell-timeout", timeout);
+
+        Assert.Equal(2, exitCode);
+        var first = error.Split('\n')[0];
+        Assert.Contains("--cell-timeout", first);
+        Assert.Contains(timeout, first);
+        Assert.DoesNotContain("   at ", error);
+        Assert.DoesNotContain("[01-broken]", output);
+        Assert.False(Directory.Exists(Path.Combine(folder, "book")), "the book folder was made for a usage error");
+    }
+
+    [Fact]
+    public async Task An_output_folder_that_cannot_be_written_is_a_usage_error_before_anything_runs()
+    {
+        var folder = Repository.NewTempFolder("cli-output");
+        var notebook = Path.Combine(folder, "01-broken.ipynb");
+        File.Copy(Path.Combine(Repository.TestData, "01-broken.ipynb"), notebook);
+        var aFile = Path.Combine(folder, "a-file");
+        File.WriteAllText(aFile, "");
+
+        var (exitCode, output, error) = await RunAsync(notebook, "--output", Path.Combine(aFile, "book"));
+
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith($"--output: expected a folder the book can be written to; got {Path.Combine(aFile, "book")}", error);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.DoesNotContain("[01-broken]", output);
+    }
+
+    [Fact]
+    public async Task A_record_file_in_a_missing_folder_is_a_usage_error_before_anything_runs()
+    {
+        var folder = Repository.NewTempFolder("cli-record");
+        var notebook = Path.Combine(folder, "01-broken.ipynb");
+        File.Copy(Path.Combine(Repository.TestData, "01-broken.ipynb"), notebook);
+        var record = Path.Combine(folder, "missing", "run.json");
+
+        var (exitCode, output, error) = await RunAsync(notebook, "--output", Path.Combine(folder, "book"), "--record", record);
+
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith($"--record: expected a file in a folder that exists and can be written to; got {record} (its folder does not exist)", error);
+        Assert.DoesNotContain("[01-broken]", output);
+    }
+
     private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
