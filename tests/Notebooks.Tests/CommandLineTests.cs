@@ -35,6 +35,25 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task A_cell_that_exits_the_process_fails_the_run_with_exit_code_1_and_the_book_is_written()
+    {
+        var folder = Repository.NewTempFolder("cli-exit");
+        var exits = Path.Combine(folder, "exits.ipynb");
+        var next = Path.Combine(folder, "04-try-it.ipynb");
+        File.Copy(Path.Combine(Repository.TestData, "exits.ipynb"), exits);
+        File.Copy(Path.Combine(Repository.TestData, "04-try-it.ipynb"), next);
+
+        var (exitCode, output, error) = await RunAsync(exits, next, "--output", Path.Combine(folder, "book"));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("exits.ipynb, cell 3 of 4 (code cell 2) failed", error);
+        Assert.Contains("crashed: the notebook's process exited with code 0", error);
+        Assert.Contains("[04-try-it] ok", output);
+        Assert.True(File.Exists(Path.Combine(folder, "book", "index.html")));
+        Assert.True(File.Exists(Path.Combine(folder, "book", "exits.html")));
+    }
+
+    [Fact]
     public async Task A_notebook_name_that_matches_nothing_is_a_usage_error()
     {
         var (exitCode, _, error) = await RunAsync("no-such-lesson", "--output", Repository.NewTempFolder("cli-none"));
