@@ -21,6 +21,7 @@ internal static class NotebookWorker
         await using var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), bufferSize: 1 << 16);
         var reporter = new Reporter(output, marker);
 
+        var warmUp = WarmUpAsync();
         var requests = new List<WorkerRequest>();
         while (await Console.In.ReadLineAsync() is { } line)
         {
@@ -31,6 +32,7 @@ internal static class NotebookWorker
             }
         }
 
+        await warmUp;
         foreach (var request in requests)
         {
             reporter.Id = request.Id;
@@ -48,6 +50,23 @@ internal static class NotebookWorker
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Compiles and runs one trivial submission, so that the C# compiler's one-time start (a second or two,
+    /// far more on a busy machine) is not counted in the first notebook's first cell and its timeout.
+    /// </summary>
+    private static async Task WarmUpAsync()
+    {
+        try
+        {
+            using var kernel = InProcessKernel.Create();
+            await kernel.SendAsync(new Microsoft.DotNet.Interactive.Commands.SubmitCode("0", NotebookFile.DefaultKernelName));
+        }
+        catch (Exception)
+        {
+            // Only a head start: the notebooks report whatever is wrong with the kernel themselves.
+        }
     }
 
     /// <summary>Turns the executor's events into protocol lines, flushed at once.</summary>

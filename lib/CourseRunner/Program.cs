@@ -107,7 +107,9 @@ root.SetAction(async (parseResult, cancellationToken) =>
         Parameters = parseResult.GetValue(parametersOption),
     };
 
+    var clock = System.Diagnostics.Stopwatch.StartNew();
     var report = await CourseRun.RunAsync(notebooks, bookFolder, options, new ConsoleProgress(), cancellationToken);
+    var wholeRun = clock.Elapsed;
 
     if (record is not null)
     {
@@ -116,6 +118,8 @@ root.SetAction(async (parseResult, cancellationToken) =>
 
     Console.WriteLine();
     Console.WriteLine(ConsoleProgress.Summary(report.Runs));
+    Console.WriteLine($"whole run {wholeRun.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)}s "
+                      + "(the sum, plus starting the notebook worker process and writing the book)");
     Console.WriteLine();
     Console.WriteLine($"Book: {Path.Combine(report.BookFolder, "index.html")}");
     if (report.Succeeded)
