@@ -29,6 +29,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
     private readonly Channel<WorkerMessage> _messages = Channel.CreateUnbounded<WorkerMessage>();
     private readonly List<string> _printed = [];
     private int _printedDropped;
+    private Task _errors = Task.CompletedTask;
 
     private WorkerProcess(Process process, string marker)
     {
@@ -57,7 +58,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
         var worker = new WorkerProcess(process, marker);
         _ = Task.Run(worker.PumpOutputAsync);
-        _ = Task.Run(worker.PumpErrorsAsync);
+        worker._errors = Task.Run(worker.PumpErrorsAsync);
         _ = Task.Run(worker.CompleteAfterExitAsync);
 
         try
@@ -97,10 +98,14 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The worker's exit code, once it has exited (call after <see cref="ReadAsync"/> returned null).</summary>
+    /// <summary>
+    /// The worker's exit code, once it has exited and its standard error has been read (a crash's last
+    /// words arrive there); call after <see cref="ReadAsync"/> returned null.
+    /// </summary>
     public async Task<int> ExitCodeAsync()
     {
         await _process.WaitForExitAsync();
+        await Task.WhenAny(_errors, Task.Delay(DrainPeriod));
         return _process.ExitCode;
     }
 
