@@ -59,10 +59,10 @@ root.SetAction(async (parseResult, cancellationToken) =>
     // Every option is checked before anything runs: a usage error is one line and exit code 2.
     var timeout = parseResult.GetValue(timeoutOption);
     var maxTimeout = ExecutionOptions.MaxCellTimeout.TotalSeconds;
-    if (!(timeout > 0 && timeout <= maxTimeout))
+    if (!(timeout >= 0.001 && timeout <= maxTimeout))
     {
         var typed = parseResult.GetResult(timeoutOption)?.Tokens.FirstOrDefault()?.Value ?? timeout.ToString(CultureInfo.InvariantCulture);
-        Console.Error.WriteLine($"--cell-timeout: expected a number of seconds greater than 0 and at most {maxTimeout.ToString(CultureInfo.InvariantCulture)} "
+        Console.Error.WriteLine($"--cell-timeout: expected a number of seconds from 0.001 to {maxTimeout.ToString(CultureInfo.InvariantCulture)} "
                                 + $"({ExecutionOptions.MaxCellTimeout.TotalDays:0} days); got {typed}.");
         return 2;
     }

@@ -70,6 +70,7 @@ public sealed class CommandLineTests
     [InlineData("-5")]
     [InlineData("4233601")]
     [InlineData("1e300")]
+    [InlineData("1e-300")]
     [InlineData("soon")]
     public async Task A_bad_cell_timeout_is_a_usage_error_named_in_one_line_before_anything_runs(string timeout)
     {
