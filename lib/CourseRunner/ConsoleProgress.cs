@@ -24,7 +24,9 @@ public sealed class ConsoleProgress(TextWriter output) : IExecutionObserver
             return;
         }
 
-        var where = $"[{notebook.Name}] cell {result.Cell.Number}/{notebook.Cells.Count}";
+        var where = result.Cell.IsInjectedParameters
+            ? $"[{notebook.Name}] {result.Cell.Name}"
+            : $"[{notebook.Name}] cell {result.Cell.Number}/{notebook.Cells.Count}";
         var line = result.Status switch
         {
             CellStatus.Succeeded => $"{where} ok {Seconds(result.Duration)}",

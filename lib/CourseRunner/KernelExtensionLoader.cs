@@ -32,7 +32,8 @@ internal static class KernelExtensionLoader
                     packageAdded.PackageReference.PackageRoot, "interactive-extensions", "dotnet"));
                 if (folder.Exists)
                 {
-                    await LoadFromFolderAsync(folder, kernel, context);
+                    var package = $"{packageAdded.PackageReference.PackageName} {packageAdded.PackageReference.PackageVersion}";
+                    await LoadFromFolderAsync(folder, package, kernel, context);
                 }
             }
         });
@@ -48,7 +49,11 @@ internal static class KernelExtensionLoader
         return kernel;
     }
 
-    private static async Task LoadFromFolderAsync(DirectoryInfo folder, Kernel kernel, KernelInvocationContext context)
+    /// <summary>
+    /// Loads the extensions in <paramref name="folder"/>. Messages name the <paramref name="package"/> and
+    /// its version, never the folder: that is a path on this machine, and it would appear in every book page.
+    /// </summary>
+    private static async Task LoadFromFolderAsync(DirectoryInfo folder, string package, Kernel kernel, KernelInvocationContext context)
     {
         foreach (var file in folder.GetFiles("*.dll", SearchOption.TopDirectoryOnly).OrderBy(f => f.Name))
         {
@@ -59,8 +64,8 @@ internal static class KernelExtensionLoader
                 .ToArray();
             if (extensionTypes.Length > 0)
             {
-                // The same message the real engine displays.
-                KernelInvocationContextExtensions.Display(context, $"Loading extensions from `{assembly.Location}`");
+                // The real engine's message, with the package in place of its path in the NuGet cache.
+                KernelInvocationContextExtensions.Display(context, $"Loading extensions from the package `{package}`");
             }
 
             foreach (var type in extensionTypes)
@@ -74,7 +79,7 @@ internal static class KernelExtensionLoader
                 catch (Exception e)
                 {
                     context.Fail(context.Command, e,
-                        $"Failed to load kernel extension \"{type.Name}\" from {assembly.Location}: {e.Message}");
+                        $"Failed to load kernel extension \"{type.Name}\" from the package {package}: {e.Message}");
                 }
             }
         }

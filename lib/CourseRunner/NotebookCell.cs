@@ -26,4 +26,13 @@ public sealed record NotebookCell(int Index, CellKind Kind, string KernelName, s
 
     /// <summary>True for the lesson's "Try it" cell: a code cell tagged "parameters" (papermill's convention).</summary>
     public bool IsParameters => Kind == CellKind.Code && Tags.Contains(NotebookFile.ParametersTag);
+
+    /// <summary>True for the cell the runner inserted after the "Try it" cell (<see cref="ExecutionOptions.Parameters"/>).</summary>
+    public bool IsInjectedParameters => Kind == CellKind.Code && Tags.Contains(NotebookFile.InjectedParametersTag);
+
+    /// <summary>
+    /// How reports name the cell: "cell 4", or for the injected parameters cell, which the notebook on disk
+    /// does not have, "the injected parameters cell (after cell 2)", cell 2 being the "Try it" cell.
+    /// </summary>
+    public string Name => IsInjectedParameters ? $"the injected parameters cell (after cell {Index})" : $"cell {Number}";
 }

@@ -62,20 +62,25 @@ public sealed class NotebookFile
     public static NotebookFile Parse(string json, string path)
     {
         JsonObject root;
+        string? problem;
         try
         {
             root = JsonNode.Parse(json) as JsonObject
                    ?? throw new InvalidDataException($"{path}: the notebook is not a JSON object.");
+            problem = NotebookShape.Problem(root);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
+            // Duplicate property names surface only when the object is first read.
             throw new InvalidDataException($"{path}: not valid JSON ({e.Message}).", e);
         }
 
-        if (root["nbformat"]?.GetValue<int>() != 4 || root["cells"] is not JsonArray rawCells)
+        if (problem is not null)
         {
-            throw new InvalidDataException($"{path}: expected a Jupyter notebook in nbformat 4 with a \"cells\" array.");
+            throw new InvalidDataException($"{path}: {problem}.");
         }
+
+        var rawCells = (JsonArray)root["cells"]!;
 
         // The Documents API knows the kernel of each cell (polyglot metadata, language info) and
         // exposes cell metadata, but it reads raw cells as code: the cell type comes from the JSON.
@@ -84,8 +89,9 @@ public sealed class NotebookFile
         {
             document = Jupyter.Notebook.Parse(json, KernelInfos());
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or NullReferenceException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Whatever the Documents API trips over in a notebook is a notebook that cannot be read.
             throw new InvalidDataException($"{path}: .NET Interactive cannot read this notebook ({e.Message}).", e);
         }
 

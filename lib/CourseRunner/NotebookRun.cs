@@ -40,8 +40,10 @@ public sealed record NotebookRun(NotebookFile Notebook, IReadOnlyList<CellResult
 
             var codeNumber = Cells.Count(c => c.Cell.Kind == CellKind.Code && c.Cell.Index <= failed.Cell.Index);
             var what = failed.Status == CellStatus.TimedOut ? "timed out" : "failed";
-            return $"{Notebook.FileName}, cell {failed.Cell.Number} of {Cells.Count} (code cell {codeNumber}) {what}:"
-                   + Environment.NewLine + Indent(failed.Error ?? "(no error text)");
+            var where = failed.Cell.IsInjectedParameters
+                ? failed.Cell.Name
+                : $"cell {failed.Cell.Number} of {Cells.Count} (code cell {codeNumber})";
+            return $"{Notebook.FileName}, {where} {what}:" + Environment.NewLine + Indent(failed.Error ?? "(no error text)");
         }
     }
 

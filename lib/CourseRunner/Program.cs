@@ -1,7 +1,15 @@
 using System.CommandLine;
+using System.Globalization;
 using CourseRunner;
 
-// The course's main command: runs the lesson notebooks in-process and writes the HTML book.
+// The course's main command: runs the lesson notebooks, each in a fresh kernel in a worker process, and
+// writes the HTML book. The same program is that worker when started with WorkerProtocol.Command.
+if (args is [WorkerProtocol.Command, var marker])
+{
+    // Exit at once: a cell stopped by its timeout may have left a thread running.
+    Environment.Exit(await NotebookWorker.RunAsync(marker));
+}
+
 var notebooksArgument = new Argument<string[]>("notebooks")
 {
     Description = "Notebooks to run: names (02-padding-mask), file names, globs (\"0*\") or paths. Default: every notebook under notebooks/.",
@@ -48,10 +56,14 @@ root.SetAction(async (parseResult, cancellationToken) =>
         return 2;
     }
 
+    // Every option is checked before anything runs: a usage error is one line and exit code 2.
     var timeout = parseResult.GetValue(timeoutOption);
-    if (timeout <= 0)
+    var maxTimeout = ExecutionOptions.MaxCellTimeout.TotalSeconds;
+    if (!(timeout >= 0.001 && timeout <= maxTimeout))
     {
-        Console.Error.WriteLine("--cell-timeout must be a positive number of seconds.");
+        var typed = parseResult.GetResult(timeoutOption)?.Tokens.FirstOrDefault()?.Value ?? timeout.ToString(CultureInfo.InvariantCulture);
+        Console.Error.WriteLine($"--cell-timeout: expected a number of seconds from 0.001 to {maxTimeout.ToString(CultureInfo.InvariantCulture)} "
+                                + $"({ExecutionOptions.MaxCellTimeout.TotalDays:0} days); got {typed}.");
         return 2;
     }
 
@@ -76,21 +88,38 @@ root.SetAction(async (parseResult, cancellationToken) =>
     }
 
     var bookFolder = Path.GetFullPath(output ?? RepositoryLayout.DefaultBookFolder(repositoryRoot!));
+    if (WritableFolder.WhyNotWritable(bookFolder) is { } why)
+    {
+        Console.Error.WriteLine($"--output: expected a folder the book can be written to; got {bookFolder} ({why})");
+        return 2;
+    }
+
+    var record = parseResult.GetValue(recordOption) is { } recordPath ? Path.GetFullPath(recordPath) : null;
+    if (record is not null && RecordFileProblem(record) is { } recordProblem)
+    {
+        Console.Error.WriteLine($"--record: expected a file in a folder that exists and can be written to; got {record} ({recordProblem})");
+        return 2;
+    }
+
     var options = new ExecutionOptions
     {
         CellTimeout = TimeSpan.FromSeconds(timeout),
         Parameters = parseResult.GetValue(parametersOption),
     };
 
+    var clock = System.Diagnostics.Stopwatch.StartNew();
     var report = await CourseRun.RunAsync(notebooks, bookFolder, options, new ConsoleProgress(), cancellationToken);
+    var wholeRun = clock.Elapsed;
 
-    if (parseResult.GetValue(recordOption) is { } record)
+    if (record is not null)
     {
-        RunRecord.Save(report, Path.GetFullPath(record));
+        RunRecord.Save(report, record);
     }
 
     Console.WriteLine();
     Console.WriteLine(ConsoleProgress.Summary(report.Runs));
+    Console.WriteLine($"whole run {wholeRun.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)}s "
+                      + "(the sum, plus starting the notebook worker process and writing the book)");
     Console.WriteLine();
     Console.WriteLine($"Book: {Path.Combine(report.BookFolder, "index.html")}");
     if (report.Succeeded)
@@ -109,4 +138,32 @@ root.SetAction(async (parseResult, cancellationToken) =>
     return report.ExitCode;
 });
 
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    // One line per error, naming the option, what it expects and what it got (System.CommandLine's own text).
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine(error.Message + " See --help.");
+    }
+
+    return 2;
+}
+
+return await parsed.InvokeAsync();
+
+// Why the run record cannot be written to path (a file in an existing folder), or null.
+static string? RecordFileProblem(string path)
+{
+    if (Directory.Exists(path))
+    {
+        return "it is a folder";
+    }
+
+    if (Path.GetDirectoryName(path) is not { } folder || !Directory.Exists(folder))
+    {
+        return "its folder does not exist";
+    }
+
+    return WritableFolder.WhyNotWritable(folder);
+}

@@ -31,4 +31,39 @@ public sealed class CellTimeoutTests
         Assert.True(report.Runs[1].Succeeded, report.Runs[1].FailureSummary);
         Assert.Contains("timed out", File.ReadAllText(Path.Combine(folder, "book", "hanging.html")));
     }
+
+    [Fact]
+    public async Task A_cell_spinning_forever_is_stopped_with_its_process_and_the_next_notebook_runs_in_a_new_one()
+    {
+        var folder = Repository.NewTempFolder("spin");
+        var spins = Path.Combine(folder, "spins.ipynb");
+        var next = Path.Combine(folder, "process-id.ipynb");
+        File.Copy(Path.Combine(Repository.TestData, "spins.ipynb"), spins);
+        File.Copy(Path.Combine(Repository.TestData, "process-id.ipynb"), next);
+
+        var report = await CourseRun.RunAsync([spins, next], Path.Combine(folder, "book"), new ExecutionOptions { CellTimeout = TimeSpan.FromSeconds(5) });
+
+        var stuck = report.Runs[0];
+        Assert.Equal(CellStatus.TimedOut, stuck.Cells[2].Status);
+        Assert.Contains("spins.ipynb, cell 3 of 4 (code cell 2) timed out", stuck.FailureSummary);
+        Assert.True(report.Runs[1].Succeeded, report.Runs[1].FailureSummary);
+        var spinningProcess = int.Parse(stuck.Cells[1].Outputs.Single().PlainText!.Trim());
+        var nextProcess = int.Parse(report.Runs[1].Cells[1].Outputs.Single().PlainText!.Trim());
+        Assert.NotEqual(Environment.ProcessId, spinningProcess);
+        Assert.NotEqual(spinningProcess, nextProcess);
+        Assert.False(IsRunning(spinningProcess), $"the process {spinningProcess} with the spinning cell is still running");
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 }

@@ -4,7 +4,8 @@ namespace Notebooks.Tests;
 
 /// <summary>
 /// One CourseRunner run shared by the runner's tests: the fixtures 01-broken, 02-escaping, 03-chart and
-/// 04-try-it from TestData, copied to a temp folder, run in-process, book written to another temp folder.
+/// 04-try-it from TestData, copied to a temp folder, run by CourseRun (in its notebook worker process), book
+/// written to another temp folder.
 /// </summary>
 public sealed class CourseRunFixture : IAsyncLifetime
 {

@@ -192,6 +192,23 @@ public sealed partial class CourseRunTests(CourseRunFixture run) : IClassFixture
     }
 
     [Fact]
+    public void Loading_a_kernel_extension_names_the_package_and_no_path_of_this_machine()
+    {
+        var nugetCache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } set
+            ? set
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var outputs = run.RunOf("03-chart.ipynb").Cells.SelectMany(c => c.Outputs).SelectMany(o => o.Data.Values).ToArray();
+
+        Assert.Contains(outputs, text => text.Contains("Loading extensions from the package `Plotly.NET.Interactive 6.0.0`"));
+        Assert.DoesNotContain(outputs, text => text.Contains(nugetCache.TrimEnd('/')) || text.Contains(".nuget/packages"));
+        foreach (var fixture in CourseRunFixture.Fixtures)
+        {
+            Assert.DoesNotContain(".nuget/packages", run.Page(fixture));
+            Assert.DoesNotContain(".nuget/packages", File.ReadAllText(Path.Combine(run.BookFolder, fixture)));
+        }
+    }
+
+    [Fact]
     public void Executed_notebooks_are_nbformat_4_with_outputs_on_code_cells_only()
     {
         foreach (var fixture in CourseRunFixture.Fixtures)

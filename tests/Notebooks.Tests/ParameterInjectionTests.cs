@@ -45,6 +45,21 @@ public sealed class ParameterInjectionTests
     }
 
     [Fact]
+    public async Task Parameters_that_do_not_compile_are_reported_as_the_injected_parameters_cell()
+    {
+        var options = new ExecutionOptions { Parameters = "maxLength = ;" };
+        var progress = new StringWriter();
+
+        var run = await new NotebookExecutor(options, new ConsoleProgress(progress)).RunAsync(TryIt);
+
+        Assert.StartsWith("04-try-it.ipynb, the injected parameters cell (after cell 2) failed:", run.FailureSummary);
+        Assert.Contains("CS1525", run.FailureSummary);
+        Assert.DoesNotContain("cell 3 of", run.FailureSummary);
+        Assert.Contains("[04-try-it] the injected parameters cell (after cell 2) FAILED", progress.ToString());
+        Assert.Contains("[04-try-it] cell 4/5 not run", progress.ToString());
+    }
+
+    [Fact]
     public async Task Parameters_for_a_notebook_without_a_parameters_cell_fail_it_clearly()
     {
         var options = new ExecutionOptions { Parameters = "var x = 1;" };
