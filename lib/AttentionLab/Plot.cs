@@ -248,9 +248,16 @@ public static class Plot
         bar.SetProperty("hovertemplate", "%{hovertext}<extra></extra>");
         bar.SetProperty("marker", new Dictionary<string, object?> { ["color"] = "#4a7fb5" });
 
-        int width = Math.Max(420, 120 + 56 * values.Count);
-        var layout = BaseLayout(title, new Margin(70, 30, 70, XLabelPx(labels, 56) + 50), width - 100, 360);
+        // Each bar as wide as its label's longest word, labels wrapped at spaces and never turned.
+        int slot = Math.Clamp((int)(labels.SelectMany(l => l.Split(' ')).Select(w => w.Length).DefaultIfEmpty(1).Max() * CharPx) + 16, 56, 160);
+        int maxChars = Math.Max(4, (int)(slot / CharPx));
+        var wrapped = labels.Select(l => WrapLabel(l, maxChars)).ToArray();
+        int lines = wrapped.Max(w => w.Split("<br>").Length);
+        int width = Math.Max(420, 120 + slot * values.Count);
+        var layout = BaseLayout(title, new Margin(70, 30, 70, 16 * lines + 40), width - 100, 300);
         layout["xaxis"] = Axis(labels, values.Count, "", reversed: false, anchor: "y", domain: null);
+        ((Dictionary<string, object?>)layout["xaxis"]!)["ticktext"] = wrapped;
+        ((Dictionary<string, object?>)layout["xaxis"]!)["tickangle"] = 0;
         layout["yaxis"] = new Dictionary<string, object?> { ["title"] = Title(yTitle), ["zeroline"] = true, ["zerolinecolor"] = "#888", ["gridcolor"] = "#e5e5e5", ["automargin"] = true };
         layout["annotations"] = values.Select((v, i) => (v, i)).Where(p => !double.IsFinite(p.v)).Select(p => new Dictionary<string, object?>
         {
@@ -351,9 +358,38 @@ public static class Plot
         var layout = BaseLayout(title, new Margin(80, 30, 70, 60), 620, 380);
         layout["showlegend"] = true;
         layout["xaxis"] = CurveAxis(xTitle, log);
-        if (wholeSteps) ((Dictionary<string, object?>)layout["xaxis"]!)["dtick"] = 1; // steps 1, 2, 3: no 1.5 tick
         layout["yaxis"] = CurveAxis(yTitle, log);
+        if (log)
+        {
+            // Many decades: a tick per power of ten, not 2, 5, 20, 50, ... crowding each other.
+            static double Decades(IEnumerable<double> v)
+            {
+                var positive = v.Where(d => double.IsFinite(d) && d > 0).ToArray();
+                return positive.Length < 2 ? 0 : Math.Log10(positive.Max() / positive.Min());
+            }
+            if (Decades(x) >= 2) ((Dictionary<string, object?>)layout["xaxis"]!)["dtick"] = 1;
+            if (Decades(series.SelectMany(s => s.y)) >= 2) ((Dictionary<string, object?>)layout["yaxis"]!)["dtick"] = 1;
+        }
+        if (wholeSteps) ((Dictionary<string, object?>)layout["xaxis"]!)["dtick"] = 1; // steps 1, 2, 3: no 1.5 tick
         return Assemble(traces, layout);
+    }
+
+    /// <summary>A label on lines of at most <paramref name="maxChars"/> characters, broken at spaces, as Plotly text.</summary>
+    private static string WrapLabel(string label, int maxChars)
+    {
+        var lines = new List<string>();
+        var line = "";
+        foreach (var word in (label ?? "").Split(' '))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > maxChars)
+            {
+                lines.Add(line);
+                line = word;
+            }
+            else line = line.Length == 0 ? word : line + " " + word;
+        }
+        lines.Add(line);
+        return string.Join("<br>", lines.Select(Escape));
     }
 
     private static Dictionary<string, object?> CurveAxis(string title, bool log) => new()

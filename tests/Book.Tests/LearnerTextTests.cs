@@ -29,8 +29,13 @@ public sealed class LearnerTextTests(BookFixture book)
         Assert.Contains(token, string.Concat(await page.Locator("pre.source").AllInnerTextsAsync())); // code
         Assert.Contains(token, await page.Locator("pre.output.stdout").InnerTextAsync());             // Console output
         Assert.Contains(token, string.Concat(await page.Locator("pre.output.text").AllInnerTextsAsync()));      // a returned string
-        var table = page.Locator(".output.html:not(.chart) iframe.output-frame").First.ContentFrame.Locator("body");
-        Assert.Contains(token, await table.InnerTextAsync());                                          // the formatter's HTML table, in its frame
+        var framed = new List<string>();
+        foreach (var frame in page.Frames.Where(f => f != page.MainFrame))
+        {
+            framed.Add(await frame.Locator("body").TextContentAsync() ?? "");
+        }
+
+        Assert.Contains(framed, text => text.Contains(token, StringComparison.Ordinal));               // the formatter's HTML table, in its frame
         var ticks = await page.Locator(".output.chart svg .xtick text, .output.chart svg .ytick text").AllTextContentsAsync();
         Assert.Equal(2, ticks.Count(t => t == token));                                                 // one tick on each axis
 

@@ -111,8 +111,11 @@ public sealed class ReadingTests(BookFixture book, ITestOutputHelper output)
         {
             await page.Locator(".page-toc a").Last.ClickAsync();
             Assert.EndsWith(targets[^1], page.Url);
-            var top = await page.Locator($"[id='{targets[^1][1..]}']").EvaluateAsync<double>("e => e.getBoundingClientRect().top");
-            Assert.InRange(top, 0, 200);
+            // At the top of the window, unless the page ends before the heading can get there.
+            var place = await page.Locator($"[id='{targets[^1][1..]}']").EvaluateAsync<double[]>(
+                "e => [e.getBoundingClientRect().top, window.scrollY, document.documentElement.scrollHeight - window.innerHeight]");
+            Assert.True(place[0] is >= 0 and <= 200 || (place[1] > 0 && Math.Abs(place[1] - place[2]) <= 2),
+                $"The heading is {place[0]} px from the top of the window, scrolled {place[1]} of {place[2]} px.");
         }
     }
 

@@ -98,9 +98,6 @@
         m.t += (title.lines - 1) * 22;
         height += (title.lines - 1) * 22;
       }
-      layout.title.y = 1 - 12 / height;
-      layout.title.yanchor = "top";
-      layout.title.yref = "container";
     }
 
     layout.margin = m;
@@ -126,6 +123,7 @@
     var available = Math.max(280, Math.floor(holder.clientWidth));
     var figure = fit(chart, available);
     element.style.width = figure.layout.width + "px";
+    element.style.margin = "0 auto";
     window.Plotly.react(element, figure.data, figure.layout, config(chart.config));
   }
 
@@ -146,7 +144,7 @@
   function sizeFrame(frame) {
     try {
       var doc = frame.contentDocument;
-      if (!doc || !doc.documentElement) return;
+      if (!doc || !doc.documentElement || !frame.offsetParent) return; // not shown yet (a closed <details>)
       frame.style.height = Math.min(doc.documentElement.scrollHeight + 2, 2000) + "px";
     } catch (e) {
       frame.style.height = "20rem";
@@ -157,6 +155,9 @@
     document.querySelectorAll("iframe.output-frame").forEach(function (frame) {
       frame.addEventListener("load", function () { sizeFrame(frame); });
       sizeFrame(frame);
+    });
+    document.querySelectorAll("details").forEach(function (details) {
+      details.addEventListener("toggle", function () { details.querySelectorAll("iframe.output-frame").forEach(sizeFrame); });
     });
   }
 
