@@ -22,6 +22,8 @@ internal static class OutputFrame
     {
         var document = "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
                        + $"<meta http-equiv=\"Content-Security-Policy\" content=\"{ContentSecurityPolicy}\">"
+                       // A link in the output opens a new window, which the sandbox forbids: the output stays in view.
+                       + "<base target=\"_blank\">"
                        + $"<style>{Style}</style></head><body>{html}</body></html>";
         return $"<iframe class=\"output-frame\" sandbox=\"allow-same-origin\" title=\"Cell output\" srcdoc=\"{HtmlText.Escape(document)}\"></iframe>";
     }

@@ -156,6 +156,7 @@ public sealed class BrowserPage : IAsyncDisposable
         };
         page.PageError += (_, error) => Errors.Add($"page error: {error}");
         page.Request += (_, request) => Requests.Add(request.Url);
+        page.RequestFailed += (_, request) => Failed.Add(request.Url);
         page.Dialog += async (_, dialog) =>
         {
             Dialogs.Add($"{dialog.Type}: {dialog.Message}");
@@ -170,6 +171,9 @@ public sealed class BrowserPage : IAsyncDisposable
     public List<string> Requests { get; } = [];
 
     public List<string> Dialogs { get; } = [];
+
+    /// <summary>Requests that never got an answer: blocked by the page's policy, or failed.</summary>
+    public List<string> Failed { get; } = [];
 
     /// <summary>Requests to anything but a local file (or an inline about:/data:/blob: address).</summary>
     public IEnumerable<string> RequestsOffTheMachine =>
