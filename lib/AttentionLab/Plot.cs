@@ -361,14 +361,15 @@ public static class Plot
         layout["yaxis"] = CurveAxis(yTitle, log);
         if (log)
         {
-            // Many decades: a tick per power of ten, not 2, 5, 20, 50, ... crowding each other.
-            static double Decades(IEnumerable<double> v)
+            // Labels at 1, 2 and 5 × 10^k only (Plotly's own labels 2, 3, ..., 9 of each decade crowd each other),
+            // and only at powers of ten when the axis spans three decades or more.
+            static object Ticks(IEnumerable<double> v)
             {
                 var positive = v.Where(d => double.IsFinite(d) && d > 0).ToArray();
-                return positive.Length < 2 ? 0 : Math.Log10(positive.Max() / positive.Min());
+                return positive.Length >= 2 && Math.Log10(positive.Max() / positive.Min()) >= 3 ? 1 : "D2";
             }
-            if (Decades(x) >= 2) ((Dictionary<string, object?>)layout["xaxis"]!)["dtick"] = 1;
-            if (Decades(series.SelectMany(s => s.y)) >= 2) ((Dictionary<string, object?>)layout["yaxis"]!)["dtick"] = 1;
+            ((Dictionary<string, object?>)layout["xaxis"]!)["dtick"] = Ticks(x);
+            ((Dictionary<string, object?>)layout["yaxis"]!)["dtick"] = Ticks(series.SelectMany(s => s.y));
         }
         if (wholeSteps) ((Dictionary<string, object?>)layout["xaxis"]!)["dtick"] = 1; // steps 1, 2, 3: no 1.5 tick
         return Assemble(traces, layout);

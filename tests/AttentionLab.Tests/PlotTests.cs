@@ -381,4 +381,23 @@ public class PlotTests
         var given = Plot.Heatmap(x, ["a", "b", "c"], ["d0", "d1", "d2", "d3"], yTitle: "position");
         Assert.Equal(("feature", "position"), (Title(given, "xaxis"), Title(given, "yaxis")));
     }
+
+    [Fact]
+    public void Bar_labels_wrap_at_spaces_and_are_never_turned()
+    {
+        var xaxis = Figure(Plot.Bars([1.5, 2.5], ["recompute the prefix", "key/value cache"], "time")).GetProperty("layout").GetProperty("xaxis");
+        Assert.Equal(0, xaxis.GetProperty("tickangle").GetInt32());
+        var ticks = xaxis.GetProperty("ticktext").EnumerateArray().Select(t => t.GetString()!).ToArray();
+        Assert.Equal("recompute the prefix", ticks[0].Replace("<br>", " "));
+        Assert.Contains("<br>", ticks[0]);
+    }
+
+    [Fact]
+    public void Log_axes_label_few_ticks_and_only_powers_of_ten_over_many_decades()
+    {
+        double[] n = [32, 64, 128, 256];
+        var layout = Figure(Plot.LogLog("time", "n", "ms", n, (n.Select(v => v * v * v / 1000).ToArray(), "dense"))).GetProperty("layout");
+        Assert.Equal("D2", layout.GetProperty("xaxis").GetProperty("dtick").GetString()); // under a decade: 50, 100, 200
+        Assert.Equal(1, layout.GetProperty("yaxis").GetProperty("dtick").GetInt32());      // 32.8 .. 16777: 10, 100, 1000, 10000
+    }
 }
