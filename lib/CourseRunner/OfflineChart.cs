@@ -9,7 +9,7 @@ namespace CourseRunner;
 /// <summary>
 /// Makes a chart produced by Plotly.NET.Interactive's formatter draw from the book's local plotly.js.
 /// The formatter's HTML loads require.js and plotly.js from CDNs; the book replaces that script with
-/// a plain <c>Plotly.newPlot(id, data, layout, config)</c> call on the same div. The figure's data,
+/// a plain <c>bookChart(id, data, layout, config)</c> call on the same div (book.js, then Plotly.newPlot). The figure's data,
 /// layout and config must parse as JSON: they are re-serialised with HTML-sensitive characters
 /// escaped, so text inside a chart (a title, a label) can never close the script element.
 /// </summary>
@@ -39,12 +39,19 @@ internal static partial class OfflineChart
 
             changed = true;
             var id = JsonSerializer.Serialize(target.Groups["id"].Value, ScriptSafe);
-            return "<script>Plotly.newPlot(" + id + ", " + parts["data"] + ", " + parts["layout"] + ", "
+            return "<script>" + DrawFunction + "(" + id + ", " + parts["data"] + ", " + parts["layout"] + ", "
                    + parts.GetValueOrDefault("config", "{}") + ");</script>";
         });
 
         return changed;
     }
+
+    /// <summary>
+    /// The book script's function that draws a chart (book.js): Plotly.newPlot, with the figure fitted to the
+    /// text column (side-by-side panels stacked on a narrow window, long titles wrapped), no Plotly logo, and
+    /// the toolbar shown only on hover.
+    /// </summary>
+    public const string DrawFunction = "bookChart";
 
     /// <summary>True when <paramref name="html"/> looks like Plotly.NET chart output.</summary>
     public static bool IsChart(string html) => ChartScript().IsMatch(html);

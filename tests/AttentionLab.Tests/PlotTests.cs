@@ -194,7 +194,7 @@ public class PlotTests
         var slider = figure.GetProperty("layout").GetProperty("sliders")[0];
         var sliderSteps = slider.GetProperty("steps").EnumerateArray().ToArray();
         Assert.Equal(4, sliderSteps.Length);
-        Assert.Equal(0, slider.GetProperty("active").GetInt32());
+        Assert.Equal(3, slider.GetProperty("active").GetInt32());
 
         for (int t = 0; t < 4; t++)
         {
@@ -212,9 +212,10 @@ public class PlotTests
             Assert.Equal(masked, Labels(stepLayout, "−∞").Length);
             Assert.Equal(t + 1, stepLayout.GetProperty("xaxis.ticktext").GetArrayLength());
         }
-        // What is drawn before the slider moves is step 0.
-        Assert.Equal(sliderSteps[0].GetProperty("args")[1].GetProperty("shapes").GetArrayLength(), Array(figure.GetProperty("layout"), "shapes").Length);
-        Assert.All(data, (trace, k) => Assert.Equal(k < 1, trace.GetProperty("visible").GetBoolean()));
+        // What is drawn before the slider moves is the last step, the whole picture.
+        Assert.Equal(sliderSteps[3].GetProperty("args")[1].GetProperty("shapes").GetArrayLength(), Array(figure.GetProperty("layout"), "shapes").Length);
+        var lastVisible = sliderSteps[3].GetProperty("args")[0].GetProperty("visible").EnumerateArray().Select(v => v.GetBoolean()).ToArray();
+        Assert.All(data, (trace, k) => Assert.Equal(lastVisible[k], trace.GetProperty("visible").GetBoolean()));
     }
 
     /// <summary>Random matrices up to 8 × 8 whose cells are −∞ (kind 0), NaN (1), +∞ (2) or finite.</summary>
@@ -297,5 +298,106 @@ public class PlotTests
         Assert.Contains("MathNet.Numerics 5.0.0", ready);
         Assert.Contains("Plotly.NET 6.0.0", ready);
         Assert.True(FSharpCoreRedirect.IsRegistered);
+    }
+
+    // ---- honest colours: the scale follows the data ------------------------------------------
+
+    private static JsonElement MainTrace(GenericChart chart) => Figure(chart).GetProperty("data")[0];
+
+    private static string[] ScaleColours(JsonElement trace) =>
+        trace.GetProperty("colorscale").EnumerateArray().Select(stop => stop[1].GetString()!).ToArray();
+
+    [Fact]
+    public void Signed_data_gets_a_diverging_scale_centred_on_zero()
+    {
+        var m = Matrix<double>.Build.DenseOfArray(new[,] { { -2.5, 0.0 }, { 1.0, 0.3 } });
+        var main = MainTrace(Plot.Heatmap(m, ["a", "b"], ["a", "b"], "scores"));
+
+        double lo = main.GetProperty("zmin").GetDouble(), hi = main.GetProperty("zmax").GetDouble();
+        Assert.Equal(0, (lo + hi) / 2, 12);           // 0 sits in the middle of the scale
+        Assert.Equal(-2.5, lo);
+        var colours = ScaleColours(main);
+        Assert.NotEqual(colours[0], colours[^1]);
+        Assert.Equal("#f7f7f7", colours[colours.Length / 2]); // and 0 is the near-white middle: −2.5 and 0 never look alike
+    }
+
+    [Fact]
+    public void Non_negative_data_gets_a_sequential_scale_from_zero()
+    {
+        var weights = Matrix<double>.Build.DenseOfArray(new[,] { { 0.6, 0.4 }, { 0.5, 0.5 } });
+        var main = MainTrace(Plot.Heatmap(weights, ["a", "b"], ["a", "b"], "weights"));
+
+        Assert.Equal(0, main.GetProperty("zmin").GetDouble());
+        Assert.Equal(0.6, main.GetProperty("zmax").GetDouble());
+        Assert.Equal("#f7fbff", ScaleColours(main)[0]);
+    }
+
+    [Fact]
+    public void A_constant_panel_is_drawn_flat_and_its_title_says_all_exactly_zero()
+    {
+        var zeros = Matrix<double>.Build.Dense(3, 4);
+        var single = Figure(Plot.Heatmap(zeros, ["a", "b", "c"], ["d0", "d1", "d2", "d3"], "how far it moved"));
+        Assert.Equal("how far it moved (all exactly 0)", single.GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
+        Assert.False(single.GetProperty("data")[0].GetProperty("showscale").GetBoolean());
+        Assert.Single(ScaleColours(single.GetProperty("data")[0]).Distinct());
+
+        var side = Figure(Plot.Side("moved", ["a", "b", "c"], ["d0", "d1", "d2", "d3"], (Scores(3, 4), "before"), (zeros, "difference"))).GetProperty("layout");
+        var titles = Array(side, "annotations").Select(a => a.GetProperty("text").GetString()!).ToArray();
+        Assert.Contains("difference<br><i>all exactly 0</i>", titles);
+        Assert.Contains("before", titles);
+    }
+
+    [Fact]
+    public void Whole_numbers_are_printed_without_decimals()
+    {
+        var ids = Matrix<double>.Build.DenseOfArray(new double[,] { { 4, 7, 9, 0, 12, 3, 5 } });
+        var main = MainTrace(Plot.Heatmap(ids, ["ids"], ["p0", "p1", "p2", "p3", "p4", "p5", "p6"], "token ids"));
+        Assert.Equal(["4", "7", "9", "0", "12", "3", "5"], main.GetProperty("text")[0].EnumerateArray().Select(t => t.GetString()));
+        var bars = Figure(Plot.Bars([3, 5], ["short", "long"], "count")).GetProperty("data")[0];
+        Assert.Equal(["3", "5"], bars.GetProperty("text").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
+    public void A_few_small_integers_get_one_colour_each_and_a_labelled_legend()
+    {
+        var flags = Matrix<double>.Build.DenseOfArray(new double[,] { { 1, 0, 0 }, { 1, 1, 0 }, { 1, 1, 1 } });
+        var main = MainTrace(Plot.Heatmap(flags, ["q0", "q1", "q2"], ["k0", "k1", "k2"], "computed (1) or skipped (0)", showValues: true));
+
+        Assert.Equal([1.0, 0, 0, 1, 1, 0, 1, 1, 1], main.GetProperty("z").EnumerateArray().SelectMany(r => r.EnumerateArray().Select(v => v.GetDouble())));
+        Assert.Equal(2, ScaleColours(main).Distinct().Count());
+        Assert.Equal(["0", "1"], main.GetProperty("colorbar").GetProperty("ticktext").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
+    public void Axis_titles_follow_what_the_labels_are()
+    {
+        string Title(GenericChart chart, string axis) => Figure(chart).GetProperty("layout").GetProperty(axis).GetProperty("title").GetProperty("text").GetString()!;
+        var x = Scores(3, 4);
+        Assert.Equal(("feature", "token"), (Title(Plot.Heatmap(x, ["a", "b", "c"], ["d0", "d1", "d2", "d3"]), "xaxis"), Title(Plot.Heatmap(x, ["a", "b", "c"], ["d0", "d1", "d2", "d3"]), "yaxis")));
+        var indexed = Plot.Heatmap(x);
+        Assert.Equal(("column", "row"), (Title(indexed, "xaxis"), Title(indexed, "yaxis")));
+        var masked = Plot.Heatmap(Scores(3, 3) + Causal(3));
+        Assert.Equal(("key", "query"), (Title(masked, "xaxis"), Title(masked, "yaxis")));
+        var given = Plot.Heatmap(x, ["a", "b", "c"], ["d0", "d1", "d2", "d3"], yTitle: "position");
+        Assert.Equal(("feature", "position"), (Title(given, "xaxis"), Title(given, "yaxis")));
+    }
+
+    [Fact]
+    public void Bar_labels_wrap_at_spaces_and_are_never_turned()
+    {
+        var xaxis = Figure(Plot.Bars([1.5, 2.5], ["recompute the prefix", "key/value cache"], "time")).GetProperty("layout").GetProperty("xaxis");
+        Assert.Equal(0, xaxis.GetProperty("tickangle").GetInt32());
+        var ticks = xaxis.GetProperty("ticktext").EnumerateArray().Select(t => t.GetString()!).ToArray();
+        Assert.Equal("recompute the prefix", ticks[0].Replace("<br>", " "));
+        Assert.Contains("<br>", ticks[0]);
+    }
+
+    [Fact]
+    public void Log_axes_label_few_ticks_and_only_powers_of_ten_over_many_decades()
+    {
+        double[] n = [32, 64, 128, 256];
+        var layout = Figure(Plot.LogLog("time", "n", "ms", n, (n.Select(v => v * v * v * v / 1000).ToArray(), "dense"))).GetProperty("layout");
+        Assert.Equal("D2", layout.GetProperty("xaxis").GetProperty("dtick").GetString()); // under a decade: 50, 100, 200
+        Assert.Equal(1, layout.GetProperty("yaxis").GetProperty("dtick").GetInt32());      // 1049 .. 4.3e6: 10⁴, 10⁵, 10⁶
     }
 }

@@ -6,7 +6,8 @@ namespace Book.Tests;
 /// What every browser test shares, made once per test run: the book of every lesson under notebooks/
 /// (the lessons' one shared in-process run, <see cref="SharedLessonRun"/>, which Notebooks.Tests uses too),
 /// a second small book whose notebook uses markup as a token (<see cref="LearnerTextNotebook"/>), written
-/// by CourseRunner in this process, and one headless Chromium driven by Playwright.
+/// by CourseRunner in this process together with a notebook that probes the book's defences (<see cref="ProbeNotebook"/>),
+/// a local listener that hostile outputs aim at, and one headless Chromium driven by Playwright.
 /// A failing notebook does not stop the fixture (the book is written anyway; the tests report it), and
 /// neither does a missing browser: the browser tests are then skipped (<see cref="Browser"/>), or in CI fail
 /// with the reason.
@@ -32,7 +33,17 @@ public sealed class BookFixture : IAsyncLifetime
 
     public CourseReport Lessons { get; private set; } = null!;
 
+    /// <summary>
+    /// The book of the two probe notebooks: <see cref="LearnerTextNotebook"/> and <see cref="ProbeNotebook"/>
+    /// (whose hostile output aims at <see cref="Listener"/>).
+    /// </summary>
     public CourseReport LearnerText { get; private set; } = null!;
+
+    /// <summary>The address the probe notebook's hostile output tries to reach; nothing may arrive.</summary>
+    public LocalListener Listener { get; } = new();
+
+    /// <summary>The file:// address of a page of the probe book.</summary>
+    public string ProbeUrl(string page) => new Uri(Path.Combine(LearnerTextBookFolder, page)).AbsoluteUri;
 
     /// <summary>How long getting the books and starting the browser took (in the test output).</summary>
     public string Timings { get; private set; } = "";
@@ -48,8 +59,10 @@ public sealed class BookFixture : IAsyncLifetime
         Lessons = await SharedLessonRun.GetAsync();
         var lessons = clock.Elapsed;
 
-        var notebook = LearnerTextNotebook.Write(Path.Combine(Repository.TestBookFolder, "learner-text", "notebooks"));
-        LearnerText = await CourseRun.RunAsync([notebook], LearnerTextBookFolder);
+        var notebooks = Path.Combine(Repository.TestBookFolder, "learner-text", "notebooks");
+        var learnerTextNotebook = LearnerTextNotebook.Write(notebooks);
+        var probeNotebook = ProbeNotebook.Write(notebooks, Listener.Prefix);
+        LearnerText = await CourseRun.RunAsync([learnerTextNotebook, probeNotebook], LearnerTextBookFolder);
         var learnerText = clock.Elapsed - lessons;
 
         if (Browser.SkipReason is null)
@@ -121,6 +134,7 @@ public sealed class BookFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
+        Listener.Dispose();
     }
 }
 
@@ -142,6 +156,7 @@ public sealed class BrowserPage : IAsyncDisposable
         };
         page.PageError += (_, error) => Errors.Add($"page error: {error}");
         page.Request += (_, request) => Requests.Add(request.Url);
+        page.RequestFailed += (_, request) => Failed.Add(request.Url);
         page.Dialog += async (_, dialog) =>
         {
             Dialogs.Add($"{dialog.Type}: {dialog.Message}");
@@ -156,6 +171,9 @@ public sealed class BrowserPage : IAsyncDisposable
     public List<string> Requests { get; } = [];
 
     public List<string> Dialogs { get; } = [];
+
+    /// <summary>Requests that never got an answer: blocked by the page's policy, or failed.</summary>
+    public List<string> Failed { get; } = [];
 
     /// <summary>Requests to anything but a local file (or an inline about:/data:/blob: address).</summary>
     public IEnumerable<string> RequestsOffTheMachine =>

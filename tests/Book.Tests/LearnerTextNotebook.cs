@@ -20,18 +20,10 @@ public static class LearnerTextNotebook
     public static string Write(string folder)
     {
         Directory.CreateDirectory(folder);
-        var lesson = JsonNode.Parse(File.ReadAllText(Repository.FirstLesson))!;
-        var setup = lesson["cells"]!.AsArray()
-            .Where(c => (string?)c!["cell_type"] == "code" && Source(c!).TrimStart().StartsWith("// Setup", StringComparison.Ordinal))
-            .Select(c => Source(c!))
-            .ToArray();
-        Assert.True(setup.Length > 0, $"{Repository.FirstLesson} has no setup cell (a code cell starting \"// Setup\") to copy.");
-        Assert.Contains(setup, s => s.Contains(Repository.LibraryRelativePath, StringComparison.Ordinal));
-
         var cells = new JsonArray { Markdown($"# 99 · Tokens are text\n\nA learner may type anything as a token, even `{Token}`.") };
-        foreach (var source in setup)
+        foreach (var source in SetupCells())
         {
-            cells.Add(Code(source.Replace(Repository.LibraryRelativePath, Repository.LibraryPath, StringComparison.Ordinal)));
+            cells.Add(Code(source));
         }
 
         cells.Add(Code($$"""
@@ -46,33 +38,48 @@ public static class LearnerTextNotebook
             Plot.Heatmap(weights, tokens, tokens, "weights")
             """));
 
-        var notebook = new JsonObject
-        {
-            ["cells"] = cells,
-            ["metadata"] = new JsonObject
-            {
-                ["kernelspec"] = new JsonObject { ["display_name"] = ".NET (C#)", ["language"] = "C#", ["name"] = ".net-csharp" },
-                ["language_info"] = new JsonObject { ["name"] = "polyglot-notebook" },
-            },
-            ["nbformat"] = 4,
-            ["nbformat_minor"] = 5,
-        };
         var path = Path.Combine(folder, FileName);
-        File.WriteAllText(path, notebook.ToJsonString());
+        File.WriteAllText(path, Document(cells).ToJsonString());
         return path;
     }
+
+    /// <summary>Lesson 01's setup cells (code cells starting "// Setup"), the library's path made absolute.</summary>
+    public static IReadOnlyList<string> SetupCells()
+    {
+        var lesson = JsonNode.Parse(File.ReadAllText(Repository.FirstLesson))!;
+        var setup = lesson["cells"]!.AsArray()
+            .Where(c => (string?)c!["cell_type"] == "code" && Source(c!).TrimStart().StartsWith("// Setup", StringComparison.Ordinal))
+            .Select(c => Source(c!))
+            .ToArray();
+        Assert.True(setup.Length > 0, $"{Repository.FirstLesson} has no setup cell (a code cell starting \"// Setup\") to copy.");
+        Assert.Contains(setup, s => s.Contains(Repository.LibraryRelativePath, StringComparison.Ordinal));
+        return setup.Select(s => s.Replace(Repository.LibraryRelativePath, Repository.LibraryPath, StringComparison.Ordinal)).ToArray();
+    }
+
+    /// <summary>A C# notebook (nbformat 4.5) holding <paramref name="cells"/>.</summary>
+    public static JsonObject Document(JsonArray cells) => new()
+    {
+        ["cells"] = cells,
+        ["metadata"] = new JsonObject
+        {
+            ["kernelspec"] = new JsonObject { ["display_name"] = ".NET (C#)", ["language"] = "C#", ["name"] = ".net-csharp" },
+            ["language_info"] = new JsonObject { ["name"] = "polyglot-notebook" },
+        },
+        ["nbformat"] = 4,
+        ["nbformat_minor"] = 5,
+    };
 
     private static string Source(JsonNode cell) =>
         cell["source"] is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)cell["source"] ?? "";
 
-    private static JsonObject Markdown(string source) => new()
+    public static JsonObject Markdown(string source) => new()
     {
         ["cell_type"] = "markdown",
         ["metadata"] = new JsonObject(),
         ["source"] = source,
     };
 
-    private static JsonObject Code(string source) => new()
+    public static JsonObject Code(string source) => new()
     {
         ["cell_type"] = "code",
         ["execution_count"] = null,

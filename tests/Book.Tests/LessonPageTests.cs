@@ -43,7 +43,7 @@ public sealed class LessonPageTests(BookFixture book, ITestOutputHelper output)
         output.WriteLine($"{lesson}: {drawn.Count(d => d)} of {containers} charts drawn");
         Assert.True(!plots || containers > 0, $"{lesson} plots, but its page has no chart.");
         Assert.Equal(containers, await browser.Page.Locator("script").EvaluateAllAsync<int>(
-            "scripts => scripts.filter(s => s.textContent.startsWith('Plotly.newPlot(')).length"));
+            "scripts => scripts.filter(s => s.textContent.startsWith('bookChart(')).length"));
         var missing = drawn.Select((ok, i) => (ok, i)).Where(c => !c.ok).Select(c => c.i + 1).ToArray();
         Assert.True(missing.Length == 0, $"Charts not drawn (1-based, in page order): {string.Join(", ", missing)} of {containers}.");
     }

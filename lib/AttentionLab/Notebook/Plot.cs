@@ -21,26 +21,29 @@ public static class Plot
     /// <param name="rows">One label per row (the query tokens).</param>
     /// <param name="cols">One label per column (the key tokens).</param>
     /// <param name="title">The figure's title.</param>
-    /// <param name="colorScale">A Plotly colour scale name such as "Viridis" or "RdBu"; default: light (low) to dark blue (high).</param>
-    /// <param name="zmin">Value at the bottom of the colour scale; default: the smallest finite value.</param>
-    /// <param name="zmax">Value at the top of the colour scale; default: the largest finite value.</param>
+    /// <param name="colorScale">A Plotly colour scale name such as "Viridis" or "RdBu"; default: chosen from the data
+    /// (blue–white–orange centred on 0 when there are negative values, light to dark blue from 0 when there are none,
+    /// one flat colour per value for a few small integers, flat cells and "all exactly v" in the title for a constant matrix).</param>
+    /// <param name="zmin">Value at the bottom of the colour scale; default: chosen from the data.</param>
+    /// <param name="zmax">Value at the top of the colour scale; default: chosen from the data.</param>
     /// <param name="showValues">Print each value in its cell; default: when the cells are big enough.</param>
-    /// <param name="decimals">Decimals of the printed values.</param>
-    /// <param name="xTitle">Title of the column axis.</param>
-    /// <param name="yTitle">Title of the row axis.</param>
+    /// <param name="decimals">Decimals of the printed values; default: 0 when every value is a whole number, else 2.</param>
+    /// <param name="xTitle">Title of the column axis; default: from the labels ("key" for tokens × tokens, "feature" for d0, d1, ...).</param>
+    /// <param name="yTitle">Title of the row axis; default: from the labels ("query" for tokens × tokens, "token" beside features).</param>
     public static GenericChart Heatmap(
         Matrix<double> m, IReadOnlyList<string> rows, IReadOnlyList<string> cols, string title = "",
         string? colorScale = DefaultColorScale, double? zmin = null, double? zmax = null, bool? showValues = null,
-        int decimals = 2, string xTitle = "key", string yTitle = "query")
+        int? decimals = null, string? xTitle = null, string? yTitle = null)
     {
         CheckShape(m, rows, cols);
-        return Single(m, rows, cols, title, new Style(colorScale, zmin, zmax, showValues, decimals, AsMask: false), xTitle, yTitle);
+        var (x, y) = AxisTitles(rows, cols, [m], xTitle, yTitle);
+        return Single(m, rows, cols, title, Choose(m.Enumerate(), colorScale, zmin, zmax, showValues, decimals), x, y);
     }
 
     /// <summary>A matrix as a heatmap labelled with row and column indices (0, 1, 2, ...).</summary>
     public static GenericChart Heatmap(
         Matrix<double> m, string title = "", string? colorScale = DefaultColorScale, double? zmin = null,
-        double? zmax = null, bool? showValues = null, int decimals = 2, string xTitle = "column", string yTitle = "row")
+        double? zmax = null, bool? showValues = null, int? decimals = null, string? xTitle = null, string? yTitle = null)
     {
         CheckNotEmpty(m, nameof(m));
         return Heatmap(m, Indices(m.RowCount), Indices(m.ColumnCount), title, colorScale, zmin, zmax, showValues, decimals, xTitle, yTitle);
@@ -50,7 +53,8 @@ public static class Plot
     public static GenericChart Mask(Matrix<double> mask, IReadOnlyList<string> rows, IReadOnlyList<string> cols, string title = "mask")
     {
         CheckShape(mask, rows, cols);
-        return Single(mask, rows, cols, title, MaskStyle, "key", "query");
+        var (x, y) = AxisTitles(rows, cols, [mask], null, null);
+        return Single(mask, rows, cols, title, MaskStyle, x, y);
     }
 
     /// <summary>An additive mask labelled with indices.</summary>
@@ -63,22 +67,24 @@ public static class Plot
     /// <summary>
     /// Matrices side by side with shared token labels, each with its own title and colour scale,
     /// e.g. scores | mask | scores + mask | weights (lessons 02–03). A panel holding only 0 and −∞
-    /// is drawn as a mask.
+    /// is drawn as a mask; a panel holding one value is drawn flat with "all exactly v" under its title.
+    /// Axis titles come from the labels (tokens × tokens: key and query).
     /// </summary>
     public static GenericChart Side(string title, IReadOnlyList<string> rows, IReadOnlyList<string> cols,
         params (Matrix<double> m, string title)[] panels) =>
-        Side(title, rows, cols, "key", "query", panels);
+        Side(title, rows, cols, null, null, panels);
 
     /// <summary>
     /// Matrices side by side with their own axis titles, for matrices that are not query × key
     /// (e.g. positions × vocabulary logits, or tokens × model width).
     /// </summary>
     public static GenericChart Side(string title, IReadOnlyList<string> rows, IReadOnlyList<string> cols,
-        string xTitle, string yTitle, params (Matrix<double> m, string title)[] panels)
+        string? xTitle, string? yTitle, params (Matrix<double> m, string title)[] panels)
     {
         ArgumentNullException.ThrowIfNull(panels);
         if (panels.Length == 0) throw new ArgumentException("Expected at least one panel, got 0.", nameof(panels));
         for (int k = 0; k < panels.Length; k++) CheckShape(panels[k].m, rows, cols, $"panels[{k}].m");
+        (xTitle, yTitle) = AxisTitles(rows, cols, panels.Select(p => p.m), xTitle, yTitle);
 
         int r = rows.Count, c = cols.Count, k0 = panels.Length;
         int cell = CellSize(r, c, maxWidthPx: 960 / k0);
@@ -101,11 +107,13 @@ public static class Plot
                 ["orientation"] = "h", ["x"] = (left + right) / 2, ["xanchor"] = "center",
                 ["y"] = -(xLabelPx + 46) / plotH, ["yanchor"] = "top", ["len"] = right - left, ["thickness"] = 10,
             };
-            var panel = Build(m, rows, cols, asMask ? MaskStyle : new Style(DefaultColorScale, null, null, null, 2, false), xa, ya, cell, colorBar);
+            var style = asMask ? MaskStyle : Choose(m.Enumerate(), null, null, null, null, null);
+            if (style.Constant is not null) colorBar = null;
+            var panel = Build(m, rows, cols, style, xa, ya, cell, colorBar);
             traces.AddRange(panel.Traces);
             shapes.AddRange(panel.Shapes);
             annotations.AddRange(panel.Annotations);
-            annotations.Add(PanelTitle(panelTitle, (left + right) / 2));
+            annotations.Add(PanelTitle(panelTitle, (left + right) / 2, ConstantNote(m, style)));
             layout[k == 0 ? "xaxis" : $"xaxis{k + 1}"] = Axis(cols, c, k == 0 ? xTitle : "", reversed: false, anchor: ya, domain: [left, right], cell);
             layout[k == 0 ? "yaxis" : $"yaxis{k + 1}"] = Axis(rows, r, k == 0 ? yTitle : "", reversed: true, anchor: xa, domain: [0, 1], cell);
         }
@@ -130,16 +138,17 @@ public static class Plot
     public static GenericChart Steps(
         IReadOnlyList<(Matrix<double> m, IReadOnlyList<string> rows, IReadOnlyList<string> cols, string label)> steps,
         string title = "", string? colorScale = DefaultColorScale, double? zmin = null, double? zmax = null,
-        string xTitle = "key", string yTitle = "query")
+        string? xTitle = null, string? yTitle = null)
     {
         ArgumentNullException.ThrowIfNull(steps);
         if (steps.Count == 0) throw new ArgumentException("Expected at least one step, got 0.", nameof(steps));
         for (int s = 0; s < steps.Count; s++) CheckShape(steps[s].m, steps[s].rows, steps[s].cols, $"steps[{s}].m", $"steps[{s}].rows", $"steps[{s}].cols");
 
         // One colour scale for all steps, so a colour means the same value in every step.
-        var finite = steps.SelectMany(s => s.m.Enumerate()).Where(double.IsFinite).DefaultIfEmpty(0).ToArray();
         bool masks = steps.All(s => IsMask(s.m) || s.m.Enumerate().All(v => v == 0)) && steps.Any(s => IsMask(s.m));
-        var style = masks ? MaskStyle : new Style(colorScale, zmin ?? finite.Min(), zmax ?? finite.Max(), null, 2, false);
+        var style = masks ? MaskStyle : Choose(steps.SelectMany(s => s.m.Enumerate()), colorScale, zmin, zmax, null, null);
+        var titles = AxisTitles(steps[^1].rows, steps[^1].cols, steps.Select(s => s.m), xTitle, yTitle);
+        int last = steps.Count - 1;
 
         int r = steps.Max(s => s.m.RowCount), c = steps.Max(s => s.m.ColumnCount);
         int cell = CellSize(r, c, maxWidthPx: 560);
@@ -155,10 +164,10 @@ public static class Plot
         for (int s = 0; s < steps.Count; s++)
         {
             var (m, rows, cols, _) = steps[s];
-            var panel = Build(m, rows, cols, style, "x", "y", cell, masks ? null : new Dictionary<string, object?> { ["thickness"] = 14 });
+            var panel = Build(m, rows, cols, style, "x", "y", cell, masks || style.Constant is not null ? null : new Dictionary<string, object?> { ["thickness"] = 14 });
             foreach (var t in panel.Traces)
             {
-                t.SetProperty("visible", s == 0);
+                t.SetProperty("visible", s == last);
                 traces.Add(t);
                 owner.Add(s);
             }
@@ -173,15 +182,16 @@ public static class Plot
             });
         }
         // Fixed axes the size of the largest step: the matrix grows from the top-left corner.
-        layout["xaxis"] = Axis(steps[0].cols, c, xTitle, reversed: false, anchor: "y", domain: null, cell);
-        layout["yaxis"] = Axis(steps[0].rows, r, yTitle, reversed: true, anchor: "x", domain: null, cell);
-        layout["shapes"] = stepLayouts[0]["shapes"];
-        layout["annotations"] = stepLayouts[0]["annotations"];
+        // The slider opens on the last step, the whole picture; the learner slides back to watch it grow.
+        layout["xaxis"] = Axis(steps[last].cols, c, titles.x, reversed: false, anchor: "y", domain: null, cell);
+        layout["yaxis"] = Axis(steps[last].rows, r, titles.y, reversed: true, anchor: "x", domain: null, cell);
+        layout["shapes"] = stepLayouts[last]["shapes"];
+        layout["annotations"] = stepLayouts[last]["annotations"];
         layout["sliders"] = new[]
         {
             new Dictionary<string, object?>
             {
-                ["active"] = 0,
+                ["active"] = last,
                 ["pad"] = new Dictionary<string, object?> { ["t"] = xLabelPx + 50 },
                 ["currentvalue"] = new Dictionary<string, object?> { ["prefix"] = "", ["font"] = new Dictionary<string, object?> { ["size"] = 13 } },
                 ["steps"] = Enumerable.Range(0, steps.Count).Select(s => new Dictionary<string, object?>
@@ -220,7 +230,7 @@ public static class Plot
         Curves(title, xTitle, yTitle, x, series, log: true);
 
     /// <summary>One bar per token, e.g. each token's contribution or weight; −∞ and NaN are labelled, not dropped.</summary>
-    public static GenericChart Bars(IReadOnlyList<double> values, IReadOnlyList<string> labels, string title = "", string yTitle = "", int decimals = 2)
+    public static GenericChart Bars(IReadOnlyList<double> values, IReadOnlyList<string> labels, string title = "", string yTitle = "", int? decimals = null)
     {
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(labels);
@@ -228,7 +238,7 @@ public static class Plot
         if (labels.Count != values.Count)
             throw new ArgumentException($"Expected {values.Count} labels (one per value), got {labels.Count}.", nameof(labels));
 
-        var style = new Style(DefaultColorScale, null, null, true, decimals, false);
+        var style = Choose(values, null, null, null, true, decimals);
         var bar = new Trace("bar");
         bar.SetProperty("x", Enumerable.Range(0, values.Count).ToArray());
         bar.SetProperty("y", values.Select(v => double.IsFinite(v) ? v : (double?)null).ToArray());
@@ -238,9 +248,16 @@ public static class Plot
         bar.SetProperty("hovertemplate", "%{hovertext}<extra></extra>");
         bar.SetProperty("marker", new Dictionary<string, object?> { ["color"] = "#4a7fb5" });
 
-        int width = Math.Max(420, 120 + 56 * values.Count);
-        var layout = BaseLayout(title, new Margin(70, 30, 70, XLabelPx(labels, 56) + 50), width - 100, 360);
+        // Each bar as wide as its label's longest word, labels wrapped at spaces and never turned.
+        int slot = Math.Clamp((int)(labels.SelectMany(l => l.Split(' ')).Select(w => w.Length).DefaultIfEmpty(1).Max() * CharPx) + 16, 56, 160);
+        int maxChars = Math.Max(4, (int)(slot / CharPx));
+        var wrapped = labels.Select(l => WrapLabel(l, maxChars)).ToArray();
+        int lines = wrapped.Max(w => w.Split("<br>").Length);
+        int width = Math.Max(420, 120 + slot * values.Count);
+        var layout = BaseLayout(title, new Margin(70, 30, 70, 16 * lines + 40), width - 100, 300);
         layout["xaxis"] = Axis(labels, values.Count, "", reversed: false, anchor: "y", domain: null);
+        ((Dictionary<string, object?>)layout["xaxis"]!)["ticktext"] = wrapped;
+        ((Dictionary<string, object?>)layout["xaxis"]!)["tickangle"] = 0;
         layout["yaxis"] = new Dictionary<string, object?> { ["title"] = Title(yTitle), ["zeroline"] = true, ["zerolinecolor"] = "#888", ["gridcolor"] = "#e5e5e5", ["automargin"] = true };
         layout["annotations"] = values.Select((v, i) => (v, i)).Where(p => !double.IsFinite(p.v)).Select(p => new Dictionary<string, object?>
         {
@@ -256,6 +273,49 @@ public static class Plot
 
     private static readonly Style MaskStyle = new(DefaultColorScale, null, null, true, 0, AsMask: true);
 
+    /// <summary>
+    /// The axis titles a caller did not give, from what the labels are: tokens × tokens (or any matrix with
+    /// masked cells) is attention, "query" down and "key" across; labels such as d0, d1, ... are features,
+    /// "position 0, position 1, ..." positions; plain indices are "row" and "column".
+    /// </summary>
+    private static (string x, string y) AxisTitles(IReadOnlyList<string> rows, IReadOnlyList<string> cols, IEnumerable<Matrix<double>> matrices, string? xTitle, string? yTitle)
+    {
+        if (xTitle is not null && yTitle is not null) return (xTitle, yTitle);
+        string? rowKind = LabelKind(rows), colKind = LabelKind(cols);
+        bool attention = matrices.Any(m => m.Enumerate().Any(double.IsNegativeInfinity))
+                         || (rowKind is null && colKind is null)
+                         || (rowKind == "position" && rows.SequenceEqual(cols));
+        string x = attention ? "key" : colKind is null or "index" ? "column" : colKind;
+        string y = attention ? "query" : rowKind switch
+        {
+            "index" => "row",
+            null => colKind is "feature" or "unit" ? "token" : "row",
+            _ => rowKind,
+        };
+        return (xTitle ?? x, yTitle ?? y);
+    }
+
+    /// <summary>"index" for 0, 1, 2, ...; "feature" for d0, d1, ...; "position" for "position 0", ...; null for tokens or anything else.</summary>
+    private static string? LabelKind(IReadOnlyList<string> labels)
+    {
+        if (labels.Count == 0) return null;
+        var parts = labels.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^([A-Za-z]*)\s*(\d+)$")).ToArray();
+        if (!parts.All(p => p.Success)) return null;
+        var word = parts[0].Groups[1].Value;
+        if (!parts.All(p => p.Groups[1].Value == word)) return null;
+        if (parts.Select(p => p.Groups[2].Value).Distinct().Count() != parts.Length) return null;
+        return word switch
+        {
+            "" => "index",
+            "d" or "dim" or "f" => "feature",
+            "u" => "unit",
+            "pos" or "p" => "position",
+            "h" => "head",
+            _ when word.Length == 1 => null,
+            _ => word.ToLowerInvariant(),
+        };
+    }
+
     private static GenericChart Single(Matrix<double> m, IReadOnlyList<string> rows, IReadOnlyList<string> cols, string title, Style style, string xTitle, string yTitle)
     {
         int r = m.RowCount, c = m.ColumnCount;
@@ -263,9 +323,11 @@ public static class Plot
         // A strip of one or two rows shows its values in the cells; a colour bar that short is unreadable.
         bool strip = r * cell < 150 && (style.ShowValues ?? cell >= 30);
         var colorBar = style.AsMask || strip ? null : new Dictionary<string, object?> { ["thickness"] = 14 };
+        if (style.Constant is not null) colorBar = null;
         var panel = Build(m, rows, cols, style, "x", "y", cell, colorBar);
         var margin = new Margin(LabelPx(rows) + 50, colorBar is null ? 30 : 110, 70, XLabelPx(cols, cell) + 50);
-        var layout = BaseLayout(title, margin, c * cell, r * cell);
+        var note = ConstantNote(m, style);
+        var layout = BaseLayout(string.IsNullOrEmpty(note) ? title : string.IsNullOrEmpty(title) ? note : $"{title} ({note})", margin, c * cell, r * cell);
         layout["xaxis"] = Axis(cols, c, xTitle, reversed: false, anchor: "y", domain: null, cell);
         layout["yaxis"] = Axis(rows, r, yTitle, reversed: true, anchor: "x", domain: null, cell);
         layout["shapes"] = panel.Shapes;
@@ -296,9 +358,39 @@ public static class Plot
         var layout = BaseLayout(title, new Margin(80, 30, 70, 60), 620, 380);
         layout["showlegend"] = true;
         layout["xaxis"] = CurveAxis(xTitle, log);
-        if (wholeSteps) ((Dictionary<string, object?>)layout["xaxis"]!)["dtick"] = 1; // steps 1, 2, 3: no 1.5 tick
         layout["yaxis"] = CurveAxis(yTitle, log);
+        if (log)
+        {
+            // Labels at 1, 2 and 5 × 10^k only (Plotly's own labels 2, 3, ..., 9 of each decade crowd each other),
+            // and only at powers of ten when the axis spans three decades or more.
+            static object Ticks(IEnumerable<double> v)
+            {
+                var positive = v.Where(d => double.IsFinite(d) && d > 0).ToArray();
+                return positive.Length >= 2 && Math.Log10(positive.Max() / positive.Min()) >= 3 ? 1 : "D2";
+            }
+            ((Dictionary<string, object?>)layout["xaxis"]!)["dtick"] = Ticks(x);
+            ((Dictionary<string, object?>)layout["yaxis"]!)["dtick"] = Ticks(series.SelectMany(s => s.y));
+        }
+        if (wholeSteps) ((Dictionary<string, object?>)layout["xaxis"]!)["dtick"] = 1; // steps 1, 2, 3: no 1.5 tick
         return Assemble(traces, layout);
+    }
+
+    /// <summary>A label on lines of at most <paramref name="maxChars"/> characters, broken at spaces, as Plotly text.</summary>
+    private static string WrapLabel(string label, int maxChars)
+    {
+        var lines = new List<string>();
+        var line = "";
+        foreach (var word in (label ?? "").Split(' '))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > maxChars)
+            {
+                lines.Add(line);
+                line = word;
+            }
+            else line = line.Length == 0 ? word : line + " " + word;
+        }
+        lines.Add(line);
+        return string.Join("<br>", lines.Select(Escape));
     }
 
     private static Dictionary<string, object?> CurveAxis(string title, bool log) => new()
@@ -349,9 +441,9 @@ public static class Plot
 
     private static Dictionary<string, object?> Title(string text) => new() { ["text"] = Escape(text ?? "") };
 
-    private static Dictionary<string, object?> PanelTitle(string text, double x) => new()
+    private static Dictionary<string, object?> PanelTitle(string text, double x, string? note = null) => new()
     {
-        ["text"] = Escape(text ?? ""), ["x"] = x, ["y"] = 1, ["xref"] = "paper", ["yref"] = "paper",
+        ["text"] = Escape(text ?? "") + (note is null ? "" : $"<br><i>{Escape(note)}</i>"), ["x"] = x, ["y"] = 1, ["xref"] = "paper", ["yref"] = "paper",
         ["xanchor"] = "center", ["yanchor"] = "bottom", ["yshift"] = 8, ["showarrow"] = false,
         ["font"] = new Dictionary<string, object?> { ["size"] = 14 },
     };

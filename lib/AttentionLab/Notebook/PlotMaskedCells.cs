@@ -39,8 +39,72 @@ internal static class PlotMaskedCells
         public List<Dictionary<string, object?>> Annotations { get; } = [];
     }
 
+    /// <summary>Blue (negative) through near-white (0) to orange (positive), for signed data: −2.5 and 0 never look alike.
+    /// Orange rather than red, so that a light positive cell is never mistaken for a pink NaN cell.</summary>
+    internal static readonly object[][] Diverging =
+    [
+        [0.0, "#2166ac"], [0.15, "#4393c3"], [0.3, "#92c5de"], [0.45, "#e3eef5"], [0.5, "#f7f7f7"],
+        [0.55, "#fbe9d3"], [0.7, "#fdb863"], [0.85, "#e08214"], [1.0, "#b35806"],
+    ];
+
+    /// <summary>Distinct colours for a few categories (0/1 flags, 1 = PAD / 2 = token): light blue, dark blue, then hues far from grey and pink.</summary>
+    internal static readonly string[] CategoryColors = ["#c6dbef", "#2171b5", "#fdae6b", "#31a354", "#756bb1", "#e6550d"];
+
+    /// <summary>How a matrix's finite values are coloured and printed.</summary>
+    /// <param name="ColorScale">A Plotly colour scale name or stops.</param>
+    /// <param name="ZMin">The value at the bottom of the scale, or null for Plotly's own.</param>
+    /// <param name="ZMax">The value at the top of the scale, or null for Plotly's own.</param>
+    /// <param name="ShowValues">Print each value in its cell; null: when the cells are big enough.</param>
+    /// <param name="Decimals">Decimals of the printed values.</param>
+    /// <param name="AsMask">An additive mask: visible cells flat and light, no colour scale.</param>
     internal sealed record Style(
-        string? ColorScale, double? ZMin, double? ZMax, bool? ShowValues, int Decimals, bool AsMask);
+        object? ColorScale, double? ZMin, double? ZMax, bool? ShowValues, int Decimals, bool AsMask)
+    {
+        /// <summary>The value every finite cell holds, when they all hold the same one: drawn flat, said in the title.</summary>
+        public double? Constant { get; init; }
+
+        /// <summary>The few integer values of categorical data, in order: one flat colour each.</summary>
+        public double[]? Categories { get; init; }
+
+        /// <summary>Every finite value is a whole number: printed and ticked without decimals.</summary>
+        public bool Integers { get; init; }
+    }
+
+    /// <summary>
+    /// Chooses the colouring from the data, unless the caller did: a diverging scale centred on 0
+    /// when there are negative values, a sequential scale from 0 when there are none, flat cells when
+    /// every value is the same, discrete colours for a few small integers; integers without decimals.
+    /// </summary>
+    internal static Style Choose(IEnumerable<double> values, object? colorScale, double? zmin, double? zmax, bool? showValues, int? decimals)
+    {
+        var finite = values.Where(double.IsFinite).ToArray();
+        if (finite.Length == 0) return new Style(colorScale ?? Blues, zmin, zmax, showValues, decimals ?? 2, false);
+        double lo = finite.Min(), hi = finite.Max();
+        bool integers = finite.All(v => Math.Abs(v) < 1e15 && v == Math.Round(v));
+        int places = decimals ?? (integers ? 0 : 2);
+        if (colorScale is not null || zmin is not null || zmax is not null)
+        {
+            var scale = colorScale ?? (lo < 0 && zmin is null ? Diverging : Blues);
+            return new Style(scale, zmin, zmax, showValues, places, false) { Integers = integers };
+        }
+        if (lo == hi) return new Style(Blues, null, null, showValues, places, false) { Constant = lo, Integers = integers };
+        var distinct = finite.Distinct().Order().ToArray();
+        if (integers && distinct.Length <= CategoryColors.Length && hi - lo <= 8)
+            return new Style(null, null, null, showValues, places, false) { Categories = distinct, Integers = true };
+        if (lo < 0)
+        {
+            double reach = Math.Max(-lo, Math.Max(hi, 0));
+            return new Style(Diverging, -reach, reach, showValues, places, false) { Integers = integers };
+        }
+        return new Style(Blues, 0, hi, showValues, places, false) { Integers = integers };
+    }
+
+    /// <summary>What a constant panel's title adds: "all exactly 0", or "every finite cell exactly 0.25" beside −∞ or NaN cells.</summary>
+    internal static string? ConstantNote(Matrix<double> m, Style style) =>
+        style.Constant is not double v
+            ? null
+            : (m.Enumerate().All(double.IsFinite) ? "all exactly " : "every finite cell exactly ")
+              + (v == 0 ? "0" : v.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>Builds the panel of <paramref name="m"/> on the axes <paramref name="xAxis"/>/<paramref name="yAxis"/> ("x", "x2", ...).</summary>
     internal static Panel Build(
@@ -93,20 +157,63 @@ internal static class PlotMaskedCells
             main.SetProperty("texttemplate", "%{text}");
             main.SetProperty("textfont", new Dictionary<string, object?> { ["size"] = fontSize });
         }
-        if (style.AsMask)
+        if (style.AsMask || style.Constant is not null)
         {
+            // A mask's visible cells, or a matrix that holds one value: nothing to scale, drawn flat.
+            for (int i = 0; i < r; i++)
+                for (int j = 0; j < c; j++)
+                    if (z[i][j] is not null) z[i][j] = 0;
             main.SetProperty("colorscale", new object[] { new object[] { 0, MaskVisibleFill }, new object[] { 1, MaskVisibleFill } });
             main.SetProperty("zmin", 0);
             main.SetProperty("zmax", 1);
             main.SetProperty("showscale", false);
         }
+        else if (style.Categories is { } categories)
+        {
+            // One flat colour per value; the colour bar is the legend, one labelled band per value.
+            int k = categories.Length;
+            for (int i = 0; i < r; i++)
+                for (int j = 0; j < c; j++)
+                    if (z[i][j] is double v) z[i][j] = Array.IndexOf(categories, v);
+            var stops = new List<object>();
+            for (int q = 0; q < k; q++)
+            {
+                stops.Add(new object[] { (double)q / k, CategoryColors[q] });
+                stops.Add(new object[] { (double)(q + 1) / k, CategoryColors[q] });
+            }
+            main.SetProperty("colorscale", stops);
+            main.SetProperty("zmin", -0.5);
+            main.SetProperty("zmax", k - 0.5);
+            main.SetProperty("showscale", colorBar is not null);
+            if (colorBar is not null)
+            {
+                var legend = new Dictionary<string, object?>(colorBar)
+                {
+                    ["tickmode"] = "array",
+                    ["tickvals"] = Enumerable.Range(0, k).ToArray(),
+                    ["ticktext"] = categories.Select(v => Format(v, style)).ToArray(),
+                    ["ticks"] = "",
+                };
+                main.SetProperty("colorbar", legend);
+            }
+        }
         else
         {
-            main.SetProperty("colorscale", style.ColorScale ?? (object)Blues);
+            main.SetProperty("colorscale", style.ColorScale ?? Blues);
             if (style.ZMin is double lo) main.SetProperty("zmin", lo);
             if (style.ZMax is double hi) main.SetProperty("zmax", hi);
             main.SetProperty("showscale", colorBar is not null);
-            if (colorBar is not null) main.SetProperty("colorbar", colorBar);
+            if (colorBar is not null)
+            {
+                var bar = new Dictionary<string, object?>(colorBar);
+                if (style.Integers) bar["tickformat"] = "d"; // token ids and counts: 4, never 4.00 or 4.5
+                if (style.Integers && style.ZMin is double a && style.ZMax is double b && b - a <= 10)
+                {
+                    bar["tick0"] = 0;
+                    bar["dtick"] = 1;
+                }
+                main.SetProperty("colorbar", bar);
+            }
         }
         panel.Traces.Add(main);
 
