@@ -38,6 +38,7 @@ public static class CourseRun
             throw new ArgumentException($"expected a folder the book can be written to; got {fullBookFolder} ({why})", nameof(bookFolder));
         }
 
+        MathRenderer.Prepare(); // loads while the notebooks run, ready when the book is written
         var runs = new NotebookRun?[notebookPaths.Count];
         var readable = new List<(int Index, NotebookFile Notebook)>();
         for (var i = 0; i < notebookPaths.Count; i++)

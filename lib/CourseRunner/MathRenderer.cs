@@ -15,6 +15,12 @@ internal static partial class MathRenderer
     private static readonly Lazy<Engine> Temml = new(Start);
     private static readonly Lock Gate = new();
 
+    /// <summary>
+    /// Starts Temml in the background (it takes seconds to load), so that it is ready when the book is
+    /// written: the course run calls this while the notebooks run in their worker process.
+    /// </summary>
+    public static void Prepare() => _ = Task.Run(() => Temml.Value);
+
     /// <summary>Replaces the math spans and blocks Markdig wrote (<c>class="math"</c>) with MathML.</summary>
     public static string ToMathMl(string html)
     {
