@@ -136,12 +136,15 @@ internal static class FusedAttentionKernel
 /// <summary>
 /// The fused kernel, written once over a vector width (<see cref="ILanes{TVec}"/>). One call of
 /// <see cref="QueryBlock"/> handles QueryBlock queries against every key block they can see.
+/// Its methods are compiled fully optimised at their first call: a lesson calls the kernel a few times,
+/// and unoptimised (tier-0) code ran it about ten times slower, long enough to mislead a timing.
 /// </summary>
 internal static class FusedAttentionKernel<TVec, TL>
     where TVec : struct
     where TL : struct, ILanes<TVec>
 {
     /// <summary>Output rows for one query block; returns the scores computed and the first fully masked row (or −1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (long Computed, int FirstFullyMasked) QueryBlock(FusedProblem p, FusedScratch s, int q0)
     {
         int width = p.QueryBlock, rows = Math.Min(width, p.Queries - q0);
@@ -197,6 +200,7 @@ internal static class FusedAttentionKernel<TVec, TL>
     }
 
     /// <summary>The lowest and highest start and the fewest and most keys seen by rows q0 … q0 + rows − 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int Lowest, int HighestStart, int Fewest, int Most) Range(FusedProblem p, int q0, int rows)
     {
         int lowest = int.MaxValue, highestStart = 0, fewest = int.MaxValue, most = 0;
@@ -212,6 +216,7 @@ internal static class FusedAttentionKernel<TVec, TL>
     }
 
     /// <summary>Fills <see cref="FusedScratch.GroupKeys"/> for the key block at k0; returns the number of scores that will be computed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long GroupKeys(FusedProblem p, FusedScratch s, int q0, int rows, int k0, int keys, bool partlyHidden)
     {
         const int group = FusedAttentionKernel.Group;
@@ -239,6 +244,7 @@ internal static class FusedAttentionKernel<TVec, TL>
     /// Register blocked: 4 keys × 4 vectors of queries = 16 accumulators stay in registers for the
     /// whole dot product, so each loaded value feeds 4 multiply-adds.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scores(FusedProblem p, FusedScratch s, int k0)
     {
         int w = TL.Count, width = p.QueryBlock, keyBlock = p.KeyBlock, depth = p.KeyWidth;
@@ -298,6 +304,7 @@ internal static class FusedAttentionKernel<TVec, TL>
     /// A query that has seen only hidden keys so far has m = −∞; we then subtract 0 instead, so
     /// exp(−∞ − (−∞)) = NaN never happens and its weights stay exactly 0.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void OnlineSoftmax(FusedProblem p, FusedScratch s, int q0, int k0, bool partlyHidden)
     {
         int w = TL.Count, width = p.QueryBlock;
@@ -336,7 +343,7 @@ internal static class FusedAttentionKernel<TVec, TL>
     /// score tile (queries i.., every key row); returns the column's max. Kept out of the plain
     /// loop so that loop stays a load and a max.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static TVec Hide(FusedProblem p, FusedScratch s, int q0, int i, int k0, int keys, bool partlyHidden)
     {
         int width = p.QueryBlock;
@@ -362,6 +369,7 @@ internal static class FusedAttentionKernel<TVec, TL>
     /// 4 value columns × 4 vectors of queries. The 4 value columns are read straight from V's
     /// column-major storage, each in order, so V needs no copy.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AccumulateValues(FusedProblem p, FusedScratch s, int k0)
     {
         int w = TL.Count, width = p.QueryBlock, dv = p.ValueWidthPadded, stride = p.KeptCount;
@@ -414,6 +422,7 @@ internal static class FusedAttentionKernel<TVec, TL>
     }
 
     /// <summary>Output row i = accumulated row / running sum; returns the first row with nothing visible (or −1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int WriteOutput(FusedProblem p, FusedScratch s, int q0, int rows)
     {
         int w = TL.Count, width = p.QueryBlock, n = p.Queries;
@@ -439,6 +448,7 @@ internal static class FusedAttentionKernel<TVec, TL>
     }
 
     /// <summary>Second pass, only when weights are asked for: recompute the scores and normalise them with the final max and sum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteWeights(FusedProblem p, FusedScratch s, int q0, int rows, int k0, bool partlyHidden)
     {
         int w = TL.Count, width = p.QueryBlock, n = p.Queries;
