@@ -122,6 +122,15 @@ internal static class Guard
         return double.IsFinite(System.Numerics.Vector.Sum(a + b + c + d) + rest);
     }
 
+    /// <summary>A <see cref="Mask"/> of exactly queries × keys, else an error naming it, expected and actual.</summary>
+    public static void MaskShape(Mask mask, int queries, int keys, string name)
+    {
+        NotNull(mask, name);
+        if (mask.Queries != queries || mask.Keys != keys)
+            throw new ArgumentException(
+                $"{name} must be queries × keys: expected {queries} × {keys}, actual {mask.Queries} × {mask.Keys}.", name);
+    }
+
     /// <summary>A cell of an additive mask: a finite number or −∞ (+∞ and NaN have no meaning there).</summary>
     public static void FiniteOrMinusInfinity(double cell, string name, int row, int column, string? label = null)
     {

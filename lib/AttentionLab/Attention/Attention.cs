@@ -54,12 +54,9 @@ public static class Attention
         Mask mask,
         FullyMaskedRowPolicy policy = FullyMaskedRowPolicy.Throw)
     {
-        Guard.NotNull(mask, nameof(mask));
         Guard.NotNull(q, nameof(q));
         Guard.NotNull(k, nameof(k));
-        if (mask.Queries != q.RowCount || mask.Keys != k.RowCount)
-            throw new ArgumentException(
-                $"The mask must be queries × keys: expected {q.RowCount} × {k.RowCount}, actual {mask.Queries} × {mask.Keys}.", nameof(mask));
+        Guard.MaskShape(mask, q.RowCount, k.RowCount, nameof(mask));
         return ScaledDotProduct(q, k, v, mask.ToAdditive(), policy);
     }
 

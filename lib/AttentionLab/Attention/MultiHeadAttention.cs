@@ -122,12 +122,9 @@ public sealed class MultiHeadAttention
         Matrix<double> query, Matrix<double> key, Matrix<double> value, Mask mask,
         FullyMaskedRowPolicy policy = FullyMaskedRowPolicy.Throw)
     {
-        Guard.NotNull(mask, nameof(mask));
         Guard.NotNull(query, nameof(query));
         Guard.NotNull(key, nameof(key));
-        if (mask.Queries != query.RowCount || mask.Keys != key.RowCount)
-            throw new ArgumentException(
-                $"The mask must be queries × keys: expected {query.RowCount} × {key.RowCount}, actual {mask.Queries} × {mask.Keys}.", nameof(mask));
+        Guard.MaskShape(mask, query.RowCount, key.RowCount, nameof(mask));
         return Forward(query, key, value, mask.ToAdditive(), null, policy);
     }
 

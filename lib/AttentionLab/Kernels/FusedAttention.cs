@@ -141,12 +141,9 @@ public static class FusedAttention
         FusedAttentionOptions? options = null,
         Matrix<double>? output = null)
     {
-        Guard.NotNull(mask, nameof(mask));
         Guard.NotNull(q, nameof(q));
         Guard.NotNull(k, nameof(k));
-        if (mask.Queries != q.RowCount || mask.Keys != k.RowCount)
-            throw new ArgumentException(
-                $"The mask must be queries × keys: expected {q.RowCount} × {k.RowCount}, actual {mask.Queries} × {mask.Keys}.", nameof(mask));
+        Guard.MaskShape(mask, q.RowCount, k.RowCount, nameof(mask));
         var parts = mask.Parts;
         if (parts.IsOther)
             return Compute(q, k, v, mask: mask.ToAdditive(), policy: policy, returnWeights: returnWeights, options: options, output: output);

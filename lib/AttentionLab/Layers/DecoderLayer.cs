@@ -83,15 +83,10 @@ public sealed class DecoderLayer
     /// </summary>
     public DecoderLayerResult Forward(Matrix<double> x, Matrix<double> memory, Mask selfMask, Mask crossMask)
     {
-        Guard.NotNull(selfMask, nameof(selfMask));
-        Guard.NotNull(crossMask, nameof(crossMask));
         Guard.NotNull(x, nameof(x));
         Guard.NotNull(memory, nameof(memory));
-        if (selfMask.Queries != x.RowCount || selfMask.Keys != x.RowCount)
-            throw new ArgumentException($"selfMask must be T × T = {x.RowCount} × {x.RowCount}: actual {selfMask.Queries} × {selfMask.Keys}.", nameof(selfMask));
-        if (crossMask.Queries != x.RowCount || crossMask.Keys != memory.RowCount)
-            throw new ArgumentException(
-                $"crossMask must be T × S = {x.RowCount} × {memory.RowCount}: actual {crossMask.Queries} × {crossMask.Keys}.", nameof(crossMask));
+        Guard.MaskShape(selfMask, x.RowCount, x.RowCount, nameof(selfMask));
+        Guard.MaskShape(crossMask, x.RowCount, memory.RowCount, nameof(crossMask));
         return Forward(x, memory, selfMask.ToAdditive(), crossMask: crossMask.ToAdditive());
     }
 

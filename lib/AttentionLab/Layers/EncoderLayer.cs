@@ -62,10 +62,8 @@ public sealed class EncoderLayer
     /// <summary>Runs the layer over x (n × d) with its self-attention under one <see cref="Mask"/> (n × n).</summary>
     public EncoderLayerResult Forward(Matrix<double> x, Mask mask)
     {
-        Guard.NotNull(mask, nameof(mask));
         Guard.NotNull(x, nameof(x));
-        if (mask.Queries != x.RowCount || mask.Keys != x.RowCount)
-            throw new ArgumentException($"The mask must be n × n = {x.RowCount} × {x.RowCount}: actual {mask.Queries} × {mask.Keys}.", nameof(mask));
+        Guard.MaskShape(mask, x.RowCount, x.RowCount, nameof(mask));
         return Forward(x, mask.ToAdditive());
     }
 

@@ -136,8 +136,7 @@ public sealed class DecoderOnlyModel
         var positions = positionIds?.ToArray() ?? Enumerable.Range(0, ids.Count).ToArray();
         CheckPositions(positions, ids.Count, nameof(positionIds));
         mask ??= Mask.Causal(ids.Count) & Mask.KeyPadding(Vocabulary.PadFlags(ids), ids.Count);
-        if (mask.Queries != ids.Count || mask.Keys != ids.Count)
-            throw new ArgumentException($"The mask must be n × n = {ids.Count} × {ids.Count}: actual {mask.Queries} × {mask.Keys}.", nameof(mask));
+        Guard.MaskShape(mask, ids.Count, ids.Count, nameof(mask));
         var input = Embed(ids, positions);
         var additive = mask.ToAdditive();
         var x = input;
