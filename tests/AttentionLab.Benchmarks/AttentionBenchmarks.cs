@@ -2,7 +2,7 @@ using AttentionLab;
 using BenchmarkDotNet.Attributes;
 using MathNet.Numerics.LinearAlgebra;
 
-/// <summary>The readable scaled dot-product attention at n = 256, d = 64 (lesson 10's starting point).</summary>
+/// <summary>The readable scaled dot-product attention at n = 256, d = 64 (lesson 11's starting point).</summary>
 [MemoryDiagnoser]
 public class AttentionBenchmarks
 {

@@ -108,7 +108,7 @@ public class BadInputCatalogueTests
         ["StateDict with a number beyond float64"] = new(typeof(ArgumentException), "element", () => StateDict.Parse("""{"w": {"shape": [1], "data": [1e400]}}""")),
         ["StateDict with a negative dimension"] = new(typeof(ArgumentException), "element", () => StateDict.Parse("""{"w": {"shape": [-1], "data": []}}""")),
         ["StateDict that is not an object"] = new(typeof(ArgumentException), "element", () => StateDict.Parse("[1, 2]")),
-        // The fused kernel (lesson 10)
+        // The fused kernel (lesson 11)
         ["FusedAttention writing into its own V"] = new(typeof(ArgumentException), "output", () => { var v = M(4, 2); FusedAttention.Compute(M(4, 2), M(4, 2), v, output: v); }),
         ["FusedAttention with a NaN in V"] = new(typeof(ArgumentException), "v", () => FusedAttention.Compute(M(4, 2), M(4, 2), With(M(4, 2), 3, 0, double.NaN))),
         ["FusedAttention causal with more queries than keys"] = new(typeof(ArgumentException), "causal", () => FusedAttention.Compute(M(4, 2), M(3, 2), M(3, 2), causal: true)),

@@ -3,7 +3,7 @@ using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionLab.Kernels;
 
-/// <summary>How the fused kernel of lesson 10 cuts the work: block sizes and how many cores it may use.</summary>
+/// <summary>How the fused kernel of lesson 11 cuts the work: block sizes and how many cores it may use.</summary>
 public sealed record FusedAttentionOptions
 {
     /// <summary>Queries per block (a multiple of 32): one worker computes a block's outputs from start to end.</summary>
@@ -19,7 +19,7 @@ public sealed record FusedAttentionOptions
     internal int Lanes { get; init; }
 }
 
-/// <summary>The result of <c>FusedAttention.Compute</c> (lesson 10).</summary>
+/// <summary>The result of <c>FusedAttention.Compute</c> (lesson 11).</summary>
 /// <param name="Output">softmax(Q Kᵀ / √d_k + mask) V, queries × d_v: the same as <see cref="AttentionResult.Output"/>.</param>
 /// <param name="Weights">The attention weights (queries × keys) when asked for with returnWeights, otherwise null (never built).</param>
 /// <param name="ScoresComputed">How many query–key scores the kernel computed (a skipped block counts 0).</param>
@@ -31,7 +31,7 @@ public sealed record FusedAttentionResult(
     long ScoresInFullMatrix);
 
 /// <summary>
-/// Scaled dot-product attention, the fast way (lesson 10): the same result as
+/// Scaled dot-product attention, the fast way (lesson 11): the same result as
 /// <see cref="Attention.ScaledDotProduct(MathNet.Numerics.LinearAlgebra.Matrix{double}, MathNet.Numerics.LinearAlgebra.Matrix{double}, MathNet.Numerics.LinearAlgebra.Matrix{double}, MathNet.Numerics.LinearAlgebra.Matrix{double}?, FullyMaskedRowPolicy)"/>, without ever building the queries × keys matrix.
 /// Tiled over query and key blocks with an online softmax, so memory grows with n, not n²; key
 /// blocks the causal mask hides are skipped and PAD keys are dropped before any work;
@@ -127,7 +127,7 @@ public static class FusedAttention
     }
 
     /// <summary>
-    /// The same attention with the mask given as a <see cref="Mask"/> (lessons 10 and 12). A causal mask, a key
+    /// The same attention with the mask given as a <see cref="Mask"/> (lessons 11 and 12). A causal mask, a key
     /// padding mask and their and are skipped block by block as with <c>causal</c> and <c>keyIsPad</c>; any other
     /// mask is added cell by cell (its additive matrix), which is exact but skips nothing.
     /// </summary>
@@ -251,7 +251,7 @@ public static class FusedAttention
 
     /// <summary>
     /// Which (query block, key block) pairs <c>Compute</c> computes, skips or masks, for
-    /// the causal and padding masks (lesson 10's heatmap). Columns are blocks of the keys that
+    /// the causal and padding masks (lesson 11's heatmap). Columns are blocks of the keys that
     /// remain once PAD keys are dropped.
     /// </summary>
     public static BlockWork[,] Blocks(

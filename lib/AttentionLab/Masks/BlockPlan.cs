@@ -1,6 +1,6 @@
 namespace AttentionLab;
 
-/// <summary>What a fused kernel does with one (query block, key block) pair: the heatmaps of lessons 10 and 12.</summary>
+/// <summary>What a fused kernel does with one (query block, key block) pair: the heatmaps of lessons 11 and 12.</summary>
 public enum BlockWork
 {
     /// <summary>Every score in the block is hidden: the block is never computed.</summary>

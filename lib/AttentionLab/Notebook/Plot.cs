@@ -225,7 +225,7 @@ public static class Plot
     public static GenericChart Lines(string title, string xTitle, string yTitle, IReadOnlyList<double> x, params (IReadOnlyList<double> y, string name)[] series) =>
         Curves(title, xTitle, yTitle, x, series, log: false);
 
-    /// <summary>Curves on log–log axes, e.g. time or memory against n (lesson 10).</summary>
+    /// <summary>Curves on log–log axes, e.g. time or memory against n (lesson 11).</summary>
     public static GenericChart LogLog(string title, string xTitle, string yTitle, IReadOnlyList<double> x, params (IReadOnlyList<double> y, string name)[] series) =>
         Curves(title, xTitle, yTitle, x, series, log: true);
 

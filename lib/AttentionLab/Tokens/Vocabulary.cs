@@ -1,6 +1,6 @@
 namespace AttentionLab;
 
-/// <summary>Which side of a sentence the PAD tokens go (lesson 02; left padding matters for generation, lesson 09).</summary>
+/// <summary>Which side of a sentence the PAD tokens go (lesson 02; left padding matters for generation, lesson 10).</summary>
 public enum PaddingSide
 {
     /// <summary>Tokens first, then PAD: <c>a b c &lt;pad&gt; &lt;pad&gt;</c>.</summary>
