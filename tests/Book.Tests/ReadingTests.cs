@@ -4,7 +4,8 @@ namespace Book.Tests;
 
 /// <summary>
 /// Every lesson page reads as a textbook at 800 and 1,280 pixels: nothing wider than the window (code
-/// wraps, charts fit the column), chart titles whole, C# coloured, and the "on this page" list and the
+/// wraps, charts fit the column), chart titles whole, no empty band under a chart, the labels of a small
+/// matrix level, C# coloured, and the "on this page" list and the
 /// sidebar leading where they say.
 /// </summary>
 [Collection(BookCollection.Name)]
@@ -65,6 +66,26 @@ public sealed class ReadingTests(BookFixture book, ITestOutputHelper output)
             })
             """);
         Assert.True(cut.Length == 0, $"Chart titles cut at {width} px:\n" + string.Join("\n", cut));
+
+        // Under a chart's lowest label (axis title, colour bar, slider) at most 60 px of empty figure; and a
+        // matrix of tokens (query × key) small enough to fit the column keeps its key labels level.
+        var loose = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('.output.chart .js-plotly-plot')].flatMap((chart, i) => {
+                const box = chart.getBoundingClientRect();
+                let lowest = box.top;
+                chart.querySelectorAll('.main-svg text, .main-svg .nsewdrag, .main-svg .hm, .main-svg rect.slider-rail-rect')
+                    .forEach(e => { const r = e.getBoundingClientRect(); if (r.width > 0 && r.height > 0) lowest = Math.max(lowest, r.bottom); });
+                const title = (chart.querySelector('.gtitle') || {}).textContent || '';
+                const problems = [];
+                if (box.bottom - lowest > 60) problems.push(`chart ${i + 1} "${title}": ${Math.round(box.bottom - lowest)} px empty under it`);
+                const keys = [...chart.querySelectorAll('.xtick text')];
+                const turned = keys.filter(t => /rotate\((?!0)/.test(t.getAttribute('transform') || ''));
+                if (keys.length > 0 && keys.length <= 12 && turned.length > 0)
+                    problems.push(`chart ${i + 1} "${title}": ${turned.length} of its ${keys.length} column labels turned`);
+                return problems;
+            })
+            """);
+        Assert.True(loose.Length == 0, $"At {width} px:\n" + string.Join("\n", loose));
     }
 
     [BrowserTheory]

@@ -90,7 +90,9 @@ public static class Plot
         int cell = CellSize(r, c, maxWidthPx: 960 / k0);
         int yLabelPx = LabelPx(rows), xLabelPx = XLabelPx(cols, cell);
         double panelPx = c * cell, gapPx = yLabelPx + 36, plotW = k0 * panelPx + (k0 - 1) * gapPx, plotH = r * cell;
-        var margin = new Margin(Left: yLabelPx + 50, Right: 30, Top: 100, Bottom: xLabelPx + 50 + 60);
+        // Room under the axis title for the horizontal colour bars, when a panel has one.
+        bool anyColorBar = panels.Any(p => !IsMask(p.m) && Choose(p.m.Enumerate(), null, null, null, null, null).Constant is null);
+        var margin = new Margin(Left: yLabelPx + 50, Right: 30, Top: 100, Bottom: xLabelPx + 50 + (anyColorBar ? 34 : 0));
 
         var traces = new List<Trace>();
         var shapes = new List<Dictionary<string, object?>>();
@@ -417,7 +419,7 @@ public static class Plot
     {
         var axis = new Dictionary<string, object?>
         {
-            ["tickfont"] = new Dictionary<string, object?> { ["size"] = Math.Clamp(cell * 0.8, 8, 12) },
+            ["tickfont"] = new Dictionary<string, object?> { ["size"] = TickFontPx(cell) },
             ["tickmode"] = "array",
             ["tickvals"] = Enumerable.Range(0, labels.Count).ToArray(),
             ["ticktext"] = labels.Select(Escape).ToArray(),
@@ -467,12 +469,18 @@ public static class Plot
     private static int LabelPx(IEnumerable<string> labels) =>
         (int)(labels.Select(l => l.Length).DefaultIfEmpty(1).Max() * CharPx) + 8;
 
-    /// <summary>Room under the plot for column labels, which Plotly turns when they do not fit a cell.</summary>
+    /// <summary>
+    /// Room under the plot for column labels, which Plotly turns when they do not fit a cell: measured at the
+    /// axis' own font size (see <see cref="Axis"/>), about 0.5 em a character in Arial.
+    /// </summary>
     private static int XLabelPx(IEnumerable<string> labels, int cell)
     {
-        int px = LabelPx(labels);
+        double font = TickFontPx(cell);
+        double px = labels.Select(l => l.Length).DefaultIfEmpty(1).Max() * font * 0.5;
         return px <= cell ? 20 : (int)(px * 0.75) + 20;
     }
+
+    private static double TickFontPx(int cell) => Math.Clamp(cell * 0.8, 8, 12);
 
     private static string[] Indices(int n) => Enumerable.Range(0, n).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
 

@@ -36,6 +36,15 @@
 
   function cells(axis) { return axis && axis.range ? Math.abs(axis.range[1] - axis.range[0]) : 0; }
 
+  /* Tick labels shrunk with the cells they label (not below 8 px), so they stay level instead of turning. */
+  function shrinkTicks(layout, factor) {
+    if (factor >= 1) return;
+    axisNames(layout, "x").concat(axisNames(layout, "y")).forEach(function (name) {
+      var font = layout[name].tickfont;
+      if (font && font.size) font.size = Math.max(8, Math.round(font.size * factor * 10) / 10);
+    });
+  }
+
   /* The figure laid out for a column `available` px wide. */
   function fit(figure, available) {
     var layout = copy(figure.layout), data = copy(figure.data);
@@ -53,6 +62,7 @@
       var cellsX = cells(layout[xs[0]]), cellsY = cells(layout[ys[0]]);
       var cellPx = Math.min(plotH / Math.max(cellsY, 1), room / Math.max(cellsX, 1));
       var panelW = cellsX * cellPx, panelH = cellsY * cellPx;
+      if (heatmap) shrinkTicks(layout, cellPx / (plotH / Math.max(cellsY, 1)));
       var gap = m.b + 40;
       var total = panels * panelH + (panels - 1) * gap;
       var titles = (layout.annotations || []).filter(function (a) { return a.xref === "paper" && a.yref === "paper" && a.y === 1; });
@@ -80,7 +90,7 @@
       height = total + m.t + m.b;
     } else if (scale < 1) {
       width = available;
-      if (heatmap) height = m.t + m.b + plotH * scale;
+      if (heatmap) { height = m.t + m.b + plotH * scale; shrinkTicks(layout, scale); }
       (layout.annotations || []).forEach(function (a) {
         if (a.xref === "paper" && a.yref === "paper" && a.y === 1) {
           var panelPx = plotW * scale / panels;
@@ -124,7 +134,25 @@
     var figure = fit(chart, available);
     element.style.width = figure.layout.width + "px";
     element.style.margin = "0 auto";
-    window.Plotly.react(element, figure.data, figure.layout, config(chart.config));
+    Promise.resolve(window.Plotly.react(element, figure.data, figure.layout, config(chart.config)))
+      .then(function () { trim(element, figure.layout); });
+  }
+
+  /* The figure's height cut to what is drawn: the room a lesson's figure keeps under its plot for colour
+     bars and turned labels stays empty when the panels lost their bars or the labels stayed level. */
+  function trim(element, layout) {
+    var box = element.getBoundingClientRect(), lowest = box.top;
+    element.querySelectorAll(".main-svg text, .main-svg .nsewdrag, .main-svg .hm, .main-svg .slider-rail-rect")
+      .forEach(function (e) {
+        var r = e.getBoundingClientRect();
+        if (r.width > 0 && r.height > 0) lowest = Math.max(lowest, r.bottom);
+      });
+    var spare = Math.floor(box.bottom - lowest) - 16;
+    if (spare > 8 && layout.margin && layout.margin.b > spare) {
+      layout.margin.b -= spare;
+      layout.height -= spare;
+      window.Plotly.relayout(element, { height: layout.height, "margin.b": layout.margin.b });
+    }
   }
 
   /* Called by each chart's inline script, in place of Plotly.newPlot. */
