@@ -64,23 +64,28 @@ internal static class MatrixKernels
     internal static void MultiplyTransposed(
         double[] x, int xOffset, double[] w, int wOffset, double[]? bias, double[] y, int yOffset, int n, int m, int k, bool relu)
     {
-        int tiled = Vector256.IsHardwareAccelerated ? n / TileRows * TileRows : 0;
         var shape = new Shape(n, m, k, xOffset, wOffset, yOffset);
-        if (tiled > 0) Tiles(x, w, bias, y, shape, tiled, relu);
-        RowByRow(x, w, bias, y, shape, tiled, relu);
+        Rows(x, w, bias, y, shape, 0, n, relu);
+    }
+
+    private static void Rows(double[] x, double[] w, double[]? bias, double[] y, Shape shape, int from, int to, bool relu)
+    {
+        int tiled = Vector256.IsHardwareAccelerated ? from + (to - from) / TileRows * TileRows : from;
+        if (tiled > from) Tiles(x, w, bias, y, shape, from, tiled, relu);
+        RowByRow(x, w, bias, y, shape, tiled, to, relu);
     }
 
     private readonly record struct Shape(int N, int M, int K, int XOffset, int WOffset, int YOffset);
 
-    /// <summary>Rows 0 … rows − 1 (a multiple of 8) of y = x Wᵀ (+ bias), in 8 × 4 register tiles.</summary>
+    /// <summary>Rows from … to − 1 (a multiple of 8 of them) of y = x Wᵀ (+ bias), in 8 × 4 register tiles.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tiles(double[] x, double[] w, double[]? bias, double[] y, Shape s, int rows, bool relu)
+    private static void Tiles(double[] x, double[] w, double[]? bias, double[] y, Shape s, int from, int to, bool relu)
     {
         int n = s.N, m = s.M, k = s.K;
         ref double X = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x), s.XOffset);
         ref double W = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(w), s.WOffset);
         ref double Y = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(y), s.YOffset);
-        for (int i = 0; i < rows; i += TileRows)
+        for (int i = from; i < to; i += TileRows)
         {
             int j = 0;
             for (; j + TileColumns <= m; j += TileColumns)
@@ -126,15 +131,15 @@ internal static class MatrixKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> Relu(Vector256<double> v, bool relu) => relu ? Vector256.Max(v, Vector256<double>.Zero) : v;
 
-    /// <summary>Rows from … n − 1 of y = x Wᵀ (+ bias), each as Σ_c x[i, c] · W[:, c] (W's columns are contiguous).</summary>
+    /// <summary>Rows from … to − 1 of y = x Wᵀ (+ bias), each as Σ_c x[i, c] · W[:, c] (W's columns are contiguous).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RowByRow(double[] input, double[] weight, double[]? bias, double[] result, Shape s, int from, bool relu)
+    private static void RowByRow(double[] input, double[] weight, double[]? bias, double[] result, Shape s, int from, int to, bool relu)
     {
         int n = s.N, m = s.M, k = s.K;
-        if (from >= n) return;
+        if (from >= to) return;
         var row = new double[m];
         int width = Simd.Vector<double>.Count;
-        for (int i = from; i < n; i++)
+        for (int i = from; i < to; i++)
         {
             if (bias is null) System.Array.Clear(row);
             else System.Array.Copy(bias, row, m);
