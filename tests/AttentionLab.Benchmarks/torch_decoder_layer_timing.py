@@ -7,7 +7,9 @@ Not a test and not needed by CI. Run with Debian's python3-torch:
 It times one forward pass of nn.TransformerDecoderLayer(d_model=64, nhead=4, dim_feedforward=256,
 dropout=0, ReLU, post-norm) in float64 under torch.no_grad(), for a target of n rows with the causal
 mask on the self-attention and a memory (the encoder's output) of n rows, as DecoderLayer.Forward
-does in C#. It prints which BLAS library the process loaded (PyTorch's float64 products go to it).
+does in C#. It prints which BLAS library the process loaded (PyTorch's float64 products go to it) and
+the load average. Debian's python3-torch uses the system's libblas.so.3 (the reference BLAS unless
+an optimised one is installed); the benchmarks README shows how to run it on OpenBLAS instead.
 With --csv pointing at BenchmarkDotNet's report
 (BenchmarkDotNet.Artifacts/results/DecoderLayerBenchmarks-report.csv) it prints C# time / PyTorch time:
 below 1 means C# is faster.
@@ -16,7 +18,11 @@ import argparse
 import os
 import sys
 
-import torch
+# OpenMP's worker threads otherwise spin between operations; on a machine shared with other work that
+# measured 10-100x slower at 2 threads (PyTorch's own waits, not its arithmetic). Set it before torch loads.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import torch  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from torch_attention_timing import best_of  # noqa: E402
@@ -77,6 +83,7 @@ def main():
     print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, float64, "
           f"d = {D}, {HEADS} heads, feed-forward {FEED_FORWARD}")
     print("BLAS: " + ", ".join(loaded_blas()))
+    print(f"OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}, load average {os.getloadavg()[0]:.2f}")
     header = f"{'n':>4} {'PyTorch':>13}"
     if csharp:
         header += f" {'C#':>13} {'C#/torch':>8}"

@@ -166,3 +166,28 @@ public class FastPathTests
         }, iter: 200);
     }
 }
+
+/// <summary>The fused kernel gives the same attention with its own exp and with TensorPrimitives.Exp on visible tiles.</summary>
+public class FusedLibraryExpTests
+{
+    [Fact]
+    public void Library_exp_in_the_fused_kernel_equals_its_own_exp()
+    {
+        var gen = from n in Gen.Int[1, 200]
+                  from nk in Gen.Int[1, 200]
+                  from d in Gen.Int[1, 20]
+                  from causal in Gen.Bool
+                  from q in Generators.Matrix(n, d)
+                  from k in Generators.Matrix(Math.Max(n, nk), d)
+                  from v in Generators.Matrix(Math.Max(n, nk), d)
+                  select (q, k, v, causal);
+        gen.Sample(t =>
+        {
+            var (q, k, v, causal) = t;
+            var own = FusedAttention.Compute(q, k, v, causal).Output;
+            var library = FusedAttention.Compute(q, k, v, causal, options: new FusedAttentionOptions { LibraryExp = true }).Output;
+            Check.Same(own, library, 1e-12, "fused output");
+            Check.Same(Attention.ScaledDotProduct(q, k, v, causal ? Masks.Causal(q.RowCount, k.RowCount) : null).Output, library, 1e-12, "readable");
+        }, iter: 60);
+    }
+}
