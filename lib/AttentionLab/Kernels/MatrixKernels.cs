@@ -59,20 +59,20 @@ internal static class MatrixKernels
     /// <summary>
     /// y = x Wᵀ (+ bias, then ReLU when asked) on column-major arrays that may hold more than these matrices:
     /// x (n × k) starts at xOffset, W (m × k) at wOffset and y (n × m) at yOffset, so one head's columns of a
-    /// wider matrix are used in place.
+    /// wider matrix are used in place. The tiles read without bounds checks: the matrices must lie inside the arrays.
     /// </summary>
     internal static void MultiplyTransposed(
         double[] x, int xOffset, double[] w, int wOffset, double[]? bias, double[] y, int yOffset, int n, int m, int k, bool relu)
     {
+        if ((long)xOffset + (long)n * k > x.Length || (long)wOffset + (long)m * k > w.Length || (long)yOffset + (long)n * m > y.Length
+            || (bias is not null && bias.Length < m))
+            throw new ArgumentException(
+                $"x, W, y and the bias must lie inside their arrays: expected {n} × {k}, {m} × {k}, {n} × {m} and {m} values from their offsets, "
+                + $"actual arrays of {x.Length}, {w.Length}, {y.Length} and {bias?.Length ?? 0}.");
         var shape = new Shape(n, m, k, xOffset, wOffset, yOffset);
-        Rows(x, w, bias, y, shape, 0, n, relu);
-    }
-
-    private static void Rows(double[] x, double[] w, double[]? bias, double[] y, Shape shape, int from, int to, bool relu)
-    {
-        int tiled = Vector256.IsHardwareAccelerated ? from + (to - from) / TileRows * TileRows : from;
-        if (tiled > from) Tiles(x, w, bias, y, shape, from, tiled, relu);
-        RowByRow(x, w, bias, y, shape, tiled, to, relu);
+        int tiled = Vector256.IsHardwareAccelerated ? n / TileRows * TileRows : 0;
+        if (tiled > 0) Tiles(x, w, bias, y, shape, 0, tiled, relu);
+        RowByRow(x, w, bias, y, shape, tiled, n, relu);
     }
 
     private readonly record struct Shape(int N, int M, int K, int XOffset, int WOffset, int YOffset);
