@@ -51,6 +51,19 @@ internal static class Guard
             throw new ArgumentException($"{name} must be positive: expected at least 1, actual {value}.", name);
     }
 
+    /// <summary>
+    /// A model configuration's sizes (<see cref="TransformerConfig"/>, <see cref="DecoderOnlyConfig"/>): every count
+    /// positive, in the order given, then the heads dividing the model width. <paramref name="name"/> is the argument.
+    /// </summary>
+    public static void ModelSizes(string name, int modelWidth, int heads, params ReadOnlySpan<(string What, int Value)> counts)
+    {
+        foreach (var (what, value) in counts)
+            if (value <= 0) throw new ArgumentException($"{name}.{what} must be positive: expected at least 1, actual {value}.", name);
+        if (modelWidth % heads != 0)
+            throw new ArgumentException(
+                $"{name}.Heads must divide {name}.ModelWidth: expected a divisor of {modelWidth}, actual {heads}.", name);
+    }
+
     /// <summary>A count that belongs to an argument, e.g. the number of keys in keyIsPad.</summary>
     public static void Positive(int count, string name, string what)
     {

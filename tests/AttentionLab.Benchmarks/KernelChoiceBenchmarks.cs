@@ -12,11 +12,16 @@ public class ExpBenchmarks
 {
     private readonly double[] _x = new double[4096], _y = new double[4096];
 
+    /// <summary>False: every number finite. True: a 64 × 64 causal score tile, the hidden half −∞ (exp gives 0).</summary>
+    [Params(false, true)]
+    public bool Causal { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         var rng = new Random(1);
-        for (int i = 0; i < _x.Length; i++) _x[i] = -30 * rng.NextDouble();
+        for (int i = 0; i < _x.Length; i++)
+            _x[i] = Causal && i / 64 > i % 64 ? double.NegativeInfinity : -30 * rng.NextDouble();
     }
 
     [Benchmark(Baseline = true, Description = "Math.Exp per number")]
@@ -72,4 +77,36 @@ public class ForkJoinBenchmarks
             while ((b = Interlocked.Increment(ref next)) < Blocks) Block(b);
         });
     }
+}
+
+/// <summary>
+/// The exp measured where it runs: the fused kernel (d = 64, two cores) exponentiating each fully visible score
+/// tile with its own exp in registers (between the tile's max and its sum) or with one TensorPrimitives.Exp call
+/// per tile (FusedAttentionOptions.LibraryExp: a pass to subtract the max, the span call, a pass to sum).
+/// </summary>
+public class FusedExpBenchmarks
+{
+    private MathNet.Numerics.LinearAlgebra.Matrix<double> _q = null!, _k = null!, _v = null!, _output = null!;
+    private static readonly FusedAttentionOptions Own = new(), Library = new() { LibraryExp = true };
+
+    [Params(256, 1024)]
+    public int N { get; set; }
+
+    [Params(false, true)]
+    public bool Causal { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var random = new Random(2024);
+        MathNet.Numerics.LinearAlgebra.Matrix<double> Random() =>
+            MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(N, 64, (_, _) => random.NextDouble() * 2 - 1);
+        (_q, _k, _v, _output) = (Random(), Random(), Random(), Random());
+    }
+
+    [Benchmark(Baseline = true, Description = "own exp (Lanes)")]
+    public void OwnExp() => FusedAttention.Compute(_q, _k, _v, Causal, options: Own, output: _output);
+
+    [Benchmark(Description = "TensorPrimitives.Exp per tile")]
+    public void LibraryExp() => FusedAttention.Compute(_q, _k, _v, Causal, options: Library, output: _output);
 }

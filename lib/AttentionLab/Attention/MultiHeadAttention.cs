@@ -1,3 +1,4 @@
+using AttentionLab.Kernels;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionLab;
@@ -170,6 +171,7 @@ public sealed class MultiHeadAttention
         Matrix<double> q, Matrix<double> k, Matrix<double> v, Matrix<double>? mask, FullyMaskedRowPolicy policy)
     {
         int dk = HeadWidth;
+        if (FastPath.Enabled && FastAttend(q, k, v, mask, policy) is { } fast) return fast;
         var weights = new Matrix<double>[Heads];
         var scores = new Matrix<double>[Heads];
         var masked = new Matrix<double>[Heads];
@@ -187,6 +189,29 @@ public sealed class MultiHeadAttention
             masked[h] = head.MaskedScores;
         }
         return new MultiHeadAttentionResult(OutputProjection.Forward(concatenated), weights, scores, masked, mask);
+    }
+
+    /// <summary>
+    /// The same attention when nothing asks for the heads' matrices yet: the output from
+    /// <see cref="MultiHeadKernel"/> (tests check it equal to the readable loop above), and each head's weights,
+    /// scores and masked scores computed by the readable attention the first time one of them is read. Null when the
+    /// kernel declines (non-finite input or scores, a fully masked row): the readable loop then runs.
+    /// </summary>
+    private MultiHeadAttentionResult? FastAttend(
+        Matrix<double> q, Matrix<double> k, Matrix<double> v, Matrix<double>? mask, FullyMaskedRowPolicy policy)
+    {
+        int nq = q.RowCount, nk = k.RowCount, dk = HeadWidth;
+        var concatenated = GC.AllocateUninitializedArray<double>(nq * ModelWidth);
+        if (!MultiHeadKernel.TryAttend(
+                MatrixKernels.ColumnMajor(q), MatrixKernels.ColumnMajor(k), MatrixKernels.ColumnMajor(v),
+                mask is null ? null : MatrixKernels.ColumnMajor(mask), concatenated, nq, nk, Heads, dk))
+            return null;
+        var heads = new Lazy<AttentionResult[]>(() => [.. Enumerable.Range(0, Heads).Select(h => Head(
+            q.SubMatrix(0, nq, h * dk, dk), k.SubMatrix(0, nk, h * dk, dk), v.SubMatrix(0, nk, h * dk, dk), mask, policy))]);
+        var output = OutputProjection.Forward(Matrix<double>.Build.Dense(nq, ModelWidth, concatenated));
+        return new MultiHeadAttentionResult(
+            output, new HeadsOnDemand(Heads, heads, r => r.Weights), new HeadsOnDemand(Heads, heads, r => r.Scores),
+            new HeadsOnDemand(Heads, heads, r => r.MaskedScores), mask);
     }
 
     /// <summary>One head: the library's scaled dot-product attention (lesson 01) on the head's slices of Q, K and V.</summary>
@@ -220,4 +245,14 @@ public sealed class MultiHeadAttention
         into[prefix + "in_proj_bias"] = StateTensor.From(InProjectionBias);
         OutputProjection.Save(into, prefix + "out_proj.");
     }
+}
+
+/// <summary>One matrix per head, computed by the readable attention when first read (the fast path's intermediates).</summary>
+internal sealed class HeadsOnDemand(int count, Lazy<AttentionResult[]> heads, Func<AttentionResult, Matrix<double>> part)
+    : IReadOnlyList<Matrix<double>>
+{
+    public Matrix<double> this[int index] => part(heads.Value[index]);
+    public int Count => count;
+    public IEnumerator<Matrix<double>> GetEnumerator() => heads.Value.Select(part).GetEnumerator();
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

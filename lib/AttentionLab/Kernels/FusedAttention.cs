@@ -17,6 +17,12 @@ public sealed record FusedAttentionOptions
 
     /// <summary>Vector width to use: 0 picks the widest the hardware accelerates; 8, 4 or 1 force one (tests use this).</summary>
     internal int Lanes { get; init; }
+
+    /// <summary>
+    /// Exponentiate fully visible score tiles with TensorPrimitives.Exp (one span call per tile) instead of the
+    /// kernel's own exp in registers; the benchmarks measure both.
+    /// </summary>
+    internal bool LibraryExp { get; init; }
 }
 
 /// <summary>The result of <c>FusedAttention.Compute</c> (lesson 11).</summary>
@@ -210,6 +216,7 @@ public static class FusedAttention
             Mask = mask is null ? null : CheckedMask(mask),
             QueryBlock = queryBlock,
             KeyBlock = keyBlock,
+            LibraryExp = options.LibraryExp,
             Output = output.AsColumnMajorArray(),
             Weights = weights?.AsColumnMajorArray(),
         };

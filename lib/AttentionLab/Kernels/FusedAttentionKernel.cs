@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -17,6 +18,9 @@ internal sealed class FusedProblem
 
     /// <summary>Q column-major (Qᵀ row-major): q[i, t] is at [t · Queries + i].</summary>
     public required double[] Q;
+
+    /// <summary>See <see cref="FusedAttentionOptions.LibraryExp"/>.</summary>
+    public bool LibraryExp;
 
     /// <summary>
     /// The visible keys, transposed (d_k rows of keys): K's own column-major storage when no key is
@@ -311,6 +315,11 @@ internal static class FusedAttentionKernel<TVec, TL>
         TVec zero = TL.Zero;
         ref double tile = ref MemoryMarshal.GetReference(s.S);
         bool plain = p.Mask is null && !partlyHidden;
+        if (plain && p.LibraryExp)
+        {
+            LibraryExpSoftmax(p, s);
+            return;
+        }
         for (int i = 0; i < width; i += w)
         {
             int keys = s.GroupKeys[i / FusedAttentionKernel.Group];
@@ -336,6 +345,42 @@ internal static class FusedAttentionKernel<TVec, TL>
             TL.Store(max, ref s.RunningMax[i]);
             TL.Store(rescale, ref s.Rescale[i]);
         }
+    }
+
+    /// <summary>
+    /// The online softmax step of a fully visible tile (every score finite, so each running max is finite after
+    /// it and is its own offset) with the exponentials taken by TensorPrimitives.Exp over the tile's rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void LibraryExpSoftmax(FusedProblem p, FusedScratch s)
+    {
+        int w = TL.Count, width = p.QueryBlock, active = 0, keys = 0;
+        ref double tile = ref MemoryMarshal.GetReference(s.S);
+        for (int i = 0; i < width; i += w)
+        {
+            int groupKeys = s.GroupKeys[i / FusedAttentionKernel.Group];
+            if (groupKeys == 0) continue;
+            (active, keys) = (i + w, groupKeys);
+            TVec oldMax = TL.Load(ref s.RunningMax[i]), max = oldMax;
+            ref double cell = ref Unsafe.Add(ref tile, i);
+            for (int j = 0; j < groupKeys; j++, cell = ref Unsafe.Add(ref cell, width))
+                max = TL.Max(max, TL.Load(ref cell));
+            TVec rescale = TL.Exp(TL.Subtract(oldMax, max));
+            TL.Store(TL.Multiply(TL.Load(ref s.RunningSum[i]), rescale), ref s.RunningSum[i]);
+            TL.Store(max, ref s.RunningMax[i]);
+            TL.Store(rescale, ref s.Rescale[i]);
+        }
+        var offsets = s.RunningMax[..active];
+        var sums = s.RunningSum[..active];
+        var scores = s.S;
+        for (int j = 0; j < keys; j++)
+        {
+            var row = scores.Slice(j * width, active);
+            TensorPrimitives.Subtract(row, offsets, row);
+            if (active < width) TensorPrimitives.Exp(row, row);
+        }
+        if (active == width) TensorPrimitives.Exp(scores[..(keys * width)], scores[..(keys * width)]);
+        for (int j = 0; j < keys; j++) TensorPrimitives.Add(sums, scores.Slice(j * width, active), sums);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionLab;
@@ -51,21 +52,35 @@ public sealed class LayerNorm
     {
         Guard.Columns(x, Width, nameof(x), "the normalised width");
         int n = x.RowCount, d = Width;
-        var input = x.AsColumnMajorArray() ?? x.ToColumnMajorArray(); // element (i, j) at j * n + i
+        // MathNet keeps a matrix column by column: column j (feature j of every row) is input[j * n .. j * n + n).
+        // So each step below works on one feature of all n rows at once, and mean, variance and inverse hold
+        // one number per row.
+        var input = x.AsColumnMajorArray() ?? x.ToColumnMajorArray();
         var output = new double[n * d];
-        for (int i = 0; i < n; i++)
+        Span<double> Column(double[] m, int j) => m.AsSpan(j * n, n);
+        var mean = new double[n];
+        for (int j = 0; j < d; j++) TensorPrimitives.Add(mean, Column(input, j), mean);
+        TensorPrimitives.Divide(mean, d, mean);
+        var variance = new double[n];
+        var centred = Column(output, 0); // scratch: column 0 of the output is written last
+        for (int j = 0; j < d; j++)
         {
-            double mean = 0;
-            for (int j = 0; j < d; j++) mean += input[j * n + i];
-            mean /= d;
-            double variance = 0;
-            for (int j = 0; j < d; j++) variance += (input[j * n + i] - mean) * (input[j * n + i] - mean);
-            variance /= d; // biased, as PyTorch's layer_norm
-            double inverse = 1 / Math.Sqrt(variance + Epsilon);
-            for (int j = 0; j < d; j++) output[j * n + i] = (input[j * n + i] - mean) * inverse * Weight[j] + Bias[j];
+            TensorPrimitives.Subtract(Column(input, j), mean, centred);
+            TensorPrimitives.MultiplyAdd(centred, centred, variance, variance);
         }
-        var y = Matrix<double>.Build.Dense(n, d, output);
-        return y;
+        TensorPrimitives.Divide(variance, d, variance); // biased, as PyTorch's layer_norm
+        var inverse = variance;
+        TensorPrimitives.Add(variance, Epsilon, inverse);
+        TensorPrimitives.ReciprocalSqrt(inverse, inverse); // 1 / √(var + ε)
+        for (int j = d - 1; j >= 0; j--)
+        {
+            var y = Column(output, j);
+            TensorPrimitives.Subtract(Column(input, j), mean, y);
+            TensorPrimitives.Multiply(y, inverse, y);
+            TensorPrimitives.Multiply(y, Weight[j], y); // · weight
+            TensorPrimitives.Add(y, Bias[j], y);        // + bias
+        }
+        return Matrix<double>.Build.Dense(n, d, output);
     }
 
     /// <summary>Builds the layer from <c>{prefix}weight</c> and <c>{prefix}bias</c> of a state_dict.</summary>

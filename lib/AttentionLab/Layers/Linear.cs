@@ -50,11 +50,7 @@ public sealed class Linear
     public Matrix<double> Forward(Matrix<double> x)
     {
         Guard.Columns(x, InFeatures, nameof(x), "the layer's input width");
-        var y = MatrixKernels.MultiplyTransposed(x, Weight);
-        for (int i = 0; i < y.RowCount; i++)
-            for (int j = 0; j < y.ColumnCount; j++)
-                y[i, j] += Bias[j];
-        return y;
+        return MatrixKernels.MultiplyTransposed(x, Weight, Bias); // x Wᵀ + b, the bias added to every row
     }
 
     /// <summary>Builds the layer from the tensors <c>{prefix}weight</c> and <c>{prefix}bias</c> of a state_dict.</summary>

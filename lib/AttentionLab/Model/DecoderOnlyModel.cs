@@ -14,21 +14,9 @@ public sealed record DecoderOnlyConfig(
     int VocabularySize, int ModelWidth = 16, int Heads = 2, int FeedForwardWidth = 32, int Layers = 2, int MaxLength = 32,
     bool NormFirst = false)
 {
-    internal void Validate(string name)
-    {
-        void Positive(int value, string what)
-        {
-            if (value <= 0) throw new ArgumentException($"{name}.{what} must be positive: expected at least 1, actual {value}.", name);
-        }
-        Positive(VocabularySize, nameof(VocabularySize));
-        Positive(ModelWidth, nameof(ModelWidth));
-        Positive(Heads, nameof(Heads));
-        Positive(FeedForwardWidth, nameof(FeedForwardWidth));
-        Positive(Layers, nameof(Layers));
-        Positive(MaxLength, nameof(MaxLength));
-        if (ModelWidth % Heads != 0)
-            throw new ArgumentException($"{name}.Heads must divide {name}.ModelWidth: expected a divisor of {ModelWidth}, actual {Heads}.", name);
-    }
+    internal void Validate(string name) => Guard.ModelSizes(name, ModelWidth, Heads,
+        (nameof(VocabularySize), VocabularySize), (nameof(ModelWidth), ModelWidth), (nameof(Heads), Heads),
+        (nameof(FeedForwardWidth), FeedForwardWidth), (nameof(Layers), Layers), (nameof(MaxLength), MaxLength));
 }
 
 /// <summary>What one pass of a <see cref="DecoderOnlyModel"/> computed.</summary>

@@ -23,24 +23,10 @@ public sealed record TransformerConfig(
     int MaxLength = 32,
     bool NormFirst = false)
 {
-    internal void Validate(string name)
-    {
-        void Positive(int value, string what)
-        {
-            if (value <= 0) throw new ArgumentException($"{name}.{what} must be positive: expected at least 1, actual {value}.", name);
-        }
-        Positive(SourceVocabularySize, nameof(SourceVocabularySize));
-        Positive(TargetVocabularySize, nameof(TargetVocabularySize));
-        Positive(ModelWidth, nameof(ModelWidth));
-        Positive(Heads, nameof(Heads));
-        Positive(FeedForwardWidth, nameof(FeedForwardWidth));
-        Positive(EncoderLayers, nameof(EncoderLayers));
-        Positive(DecoderLayers, nameof(DecoderLayers));
-        Positive(MaxLength, nameof(MaxLength));
-        if (ModelWidth % Heads != 0)
-            throw new ArgumentException(
-                $"{name}.Heads must divide {name}.ModelWidth: expected a divisor of {ModelWidth}, actual {Heads}.", name);
-    }
+    internal void Validate(string name) => Guard.ModelSizes(name, ModelWidth, Heads,
+        (nameof(SourceVocabularySize), SourceVocabularySize), (nameof(TargetVocabularySize), TargetVocabularySize),
+        (nameof(ModelWidth), ModelWidth), (nameof(Heads), Heads), (nameof(FeedForwardWidth), FeedForwardWidth),
+        (nameof(EncoderLayers), EncoderLayers), (nameof(DecoderLayers), DecoderLayers), (nameof(MaxLength), MaxLength));
 }
 
 /// <summary>What the encoder handed to the decoder: the memory (after the final norm), which source positions are PAD, and each layer's attention.</summary>
