@@ -3,7 +3,7 @@ using MathNet.Numerics.LinearAlgebra;
 namespace AttentionLab;
 
 /// <summary>Layer normalisation of each row, like nn.LayerNorm: (x − mean) / √(var + ε) · weight + bias, biased variance, ε = 1e-5 (lesson 04).</summary>
-public sealed class LayerNorm
+public sealed partial class LayerNorm
 {
     /// <summary>PyTorch's default ε.</summary>
     public const double DefaultEpsilon = 1e-5;
@@ -55,17 +55,24 @@ public sealed class LayerNorm
         var output = new double[n * d];
         for (int i = 0; i < n; i++)
         {
-            double mean = 0;
-            for (int j = 0; j < d; j++) mean += input[j * n + i];
-            mean /= d;
-            double variance = 0;
-            for (int j = 0; j < d; j++) variance += (input[j * n + i] - mean) * (input[j * n + i] - mean);
-            variance /= d; // biased, as PyTorch's layer_norm
-            double inverse = 1 / Math.Sqrt(variance + Epsilon);
+            var (mean, inverse) = RowStatistics(input, n, i);
             for (int j = 0; j < d; j++) output[j * n + i] = (input[j * n + i] - mean) * inverse * Weight[j] + Bias[j];
         }
         var y = Matrix<double>.Build.Dense(n, d, output);
         return y;
+    }
+
+    /// <summary>Row i's mean and 1/√(var + ε) of an n-row matrix stored column-major (element (i, j) at j * n + i).</summary>
+    private (double Mean, double Inverse) RowStatistics(double[] input, int n, int i)
+    {
+        int d = Width;
+        double mean = 0;
+        for (int j = 0; j < d; j++) mean += input[j * n + i];
+        mean /= d;
+        double variance = 0;
+        for (int j = 0; j < d; j++) variance += (input[j * n + i] - mean) * (input[j * n + i] - mean);
+        variance /= d; // biased, as PyTorch's layer_norm
+        return (mean, 1 / Math.Sqrt(variance + Epsilon));
     }
 
     /// <summary>Builds the layer from <c>{prefix}weight</c> and <c>{prefix}bias</c> of a state_dict.</summary>

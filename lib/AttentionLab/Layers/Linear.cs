@@ -4,7 +4,7 @@ using AttentionLab.Kernels;
 namespace AttentionLab;
 
 /// <summary>A fully connected layer laid out like PyTorch's nn.Linear: weight is (out, in) and y = x Wᵀ + b (lesson 04).</summary>
-public sealed class Linear
+public sealed partial class Linear
 {
     /// <summary>The weight, out × in, as in nn.Linear.</summary>
     public Matrix<double> Weight { get; }
@@ -51,9 +51,13 @@ public sealed class Linear
     {
         Guard.Columns(x, InFeatures, nameof(x), "the layer's input width");
         var y = MatrixKernels.MultiplyTransposed(x, Weight);
-        for (int i = 0; i < y.RowCount; i++)
-            for (int j = 0; j < y.ColumnCount; j++)
-                y[i, j] += Bias[j];
+        var values = y.AsColumnMajorArray(); // column j of y: values[j * n] … values[(j + 1) * n − 1]
+        int n = y.RowCount;
+        for (int j = 0; j < y.ColumnCount; j++)
+        {
+            double b = Bias[j];
+            for (int i = j * n; i < (j + 1) * n; i++) values[i] += b;
+        }
         return y;
     }
 
