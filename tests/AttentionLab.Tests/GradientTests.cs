@@ -35,6 +35,8 @@ public class GradientTests
     [InlineData(4, 5, 7)]
     [InlineData(6, 16, 8)]
     [InlineData(9, 16, 12)]
+    [InlineData(5, 7, 20)]   // a weight gradient of 16 + 4 rows: the register blocks and the rest
+    [InlineData(8, 12, 35)]
     public void Linear_backward_matches_finite_differences(int n, int inFeatures, int outFeatures)
     {
         var rng = new Random(n * 100 + inFeatures);
