@@ -43,11 +43,14 @@ internal static class MatrixKernels
     private static void PaddedTile(double[] x, double[] w, double[] y, int n, int m, int k, int from)
     {
         int rows = n - from;
-        var padded = new double[TileRows * k];
+        var padded = System.Buffers.ArrayPool<double>.Shared.Rent(TileRows * k);
+        var tile = System.Buffers.ArrayPool<double>.Shared.Rent(TileRows * m);
+        Array.Clear(padded, 0, TileRows * k);
         for (int c = 0; c < k; c++) Array.Copy(x, c * n + from, padded, c * TileRows, rows);
-        var tile = new double[TileRows * m];
         Tiles(padded, w, tile, TileRows, m, k, TileRows);
         for (int j = 0; j < m; j++) Array.Copy(tile, j * TileRows, y, j * n + from, rows);
+        System.Buffers.ArrayPool<double>.Shared.Return(padded);
+        System.Buffers.ArrayPool<double>.Shared.Return(tile);
     }
 
     /// <summary>a (n × k) times b (k × m): n × m, as <see cref="MultiplyTransposed"/> with bᵀ.</summary>

@@ -50,5 +50,11 @@ public sealed partial class EncoderLayer
     }
 
     // Self-attention reads x three times, as query, key and value: its gradient is the sum of the three.
-    internal static Matrix<double> Sum(MultiHeadAttentionGradients g) => g.Query + g.Key + g.Value;
+    internal static Matrix<double> Sum(MultiHeadAttentionGradients g)
+    {
+        var sum = g.Query.Clone();
+        sum.Add(g.Key, sum);
+        sum.Add(g.Value, sum);
+        return sum;
+    }
 }

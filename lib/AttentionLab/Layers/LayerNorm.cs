@@ -53,10 +53,12 @@ public sealed partial class LayerNorm
         int n = x.RowCount, d = Width;
         var input = x.AsColumnMajorArray() ?? x.ToColumnMajorArray(); // element (i, j) at j * n + i
         var output = new double[n * d];
+        var gamma = Weight.AsArray() ?? Weight.ToArray();
+        var beta = Bias.AsArray() ?? Bias.ToArray();
         for (int i = 0; i < n; i++)
         {
             var (mean, inverse) = RowStatistics(input, n, i);
-            for (int j = 0; j < d; j++) output[j * n + i] = (input[j * n + i] - mean) * inverse * Weight[j] + Bias[j];
+            for (int j = 0; j < d; j++) output[j * n + i] = (input[j * n + i] - mean) * inverse * gamma[j] + beta[j];
         }
         var y = Matrix<double>.Build.Dense(n, d, output);
         return y;

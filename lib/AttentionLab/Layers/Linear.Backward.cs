@@ -22,6 +22,8 @@ public sealed partial class Linear
         var rowsOfDy = BackwardKernels.RowMajor(dy);
         BackwardKernels.AddTransposeThisAndMultiply(rowsOfDy, dy.RowCount, OutFeatures, x, gradients.Storage(Weight));
         BackwardKernels.AddColumnSums(rowsOfDy, dy.RowCount, gradients.Storage(Bias));
-        return BackwardKernels.Multiply(rowsOfDy, dy.RowCount, OutFeatures, Weight);
+        var dx = BackwardKernels.Multiply(rowsOfDy, dy.RowCount, OutFeatures, Weight);
+        BackwardKernels.Return(rowsOfDy);
+        return dx;
     }
 }
