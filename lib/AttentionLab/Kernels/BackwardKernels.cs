@@ -17,23 +17,23 @@ internal static class BackwardKernels
 {
     /// <summary>
     /// The numbers of a matrix row by row: row i at [i · columns, (i + 1) · columns), followed by zero rows up to a
-    /// multiple of four (what <see cref="Multiply(double[], int, int, Matrix{double})"/> reads four rows at a time),
-    /// in an array rented from the shared pool: give it back with <see cref="Return"/>.
+    /// multiple of four (what <see cref="Multiply(double[], int, int, Matrix{double})"/> reads four rows at a time).
+    /// The array is this thread's scratch: it holds the rows until the thread's next call.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] RowMajor(Matrix<double> a)
     {
         int n = a.RowCount, k = a.ColumnCount;
         var columns = a.AsColumnMajorArray() ?? a.ToColumnMajorArray();
-        var rows = System.Buffers.ArrayPool<double>.Shared.Rent((n + 3) / 4 * 4 * k); // the caller returns it
-        Array.Clear(rows, n * k, (n + 3) / 4 * 4 * k - n * k);
+        int length = (n + 3) / 4 * 4 * k;
+        var rows = _rows is { } b && b.Length >= length ? b : _rows = new double[Math.Max(length, 2 * (_rows?.Length ?? 0))];
+        Array.Clear(rows, n * k, length - n * k);
         for (int q = 0; q < k; q++)
             for (int i = 0; i < n; i++) rows[i * k + q] = columns[q * n + i];
         return rows;
     }
 
-    /// <summary>Gives an array of <see cref="RowMajor"/> back to the pool.</summary>
-    public static void Return(double[] rows) => System.Buffers.ArrayPool<double>.Shared.Return(rows);
+    [ThreadStatic] private static double[]? _rows;
 
     /// <summary>
     /// A (n × k, given row by row by <see cref="RowMajor"/>) · B (k × m, column-major): n × m. Entry (i, j) is

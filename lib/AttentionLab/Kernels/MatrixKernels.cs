@@ -43,15 +43,19 @@ internal static class MatrixKernels
     private static void PaddedTile(double[] x, double[] w, double[] y, int n, int m, int k, int from)
     {
         int rows = n - from;
-        var padded = System.Buffers.ArrayPool<double>.Shared.Rent(TileRows * k);
-        var tile = System.Buffers.ArrayPool<double>.Shared.Rent(TileRows * m);
+        var padded = Scratch(ref _padded, TileRows * k);
+        var tile = Scratch(ref _tile, TileRows * m);
         Array.Clear(padded, 0, TileRows * k);
         for (int c = 0; c < k; c++) Array.Copy(x, c * n + from, padded, c * TileRows, rows);
         Tiles(padded, w, tile, TileRows, m, k, TileRows);
         for (int j = 0; j < m; j++) Array.Copy(tile, j * TileRows, y, j * n + from, rows);
-        System.Buffers.ArrayPool<double>.Shared.Return(padded);
-        System.Buffers.ArrayPool<double>.Shared.Return(tile);
     }
+
+    // Each thread's scratch for the padded tile, grown as needed, never shared between threads.
+    [ThreadStatic] private static double[]? _padded, _tile;
+
+    private static double[] Scratch(ref double[]? buffer, int length) =>
+        buffer is { } b && b.Length >= length ? b : buffer = new double[Math.Max(length, 2 * (buffer?.Length ?? 0))];
 
     /// <summary>a (n × k) times b (k × m): n × m, as <see cref="MultiplyTransposed"/> with bᵀ.</summary>
     public static Matrix<double> Multiply(Matrix<double> a, Matrix<double> b) => MultiplyTransposed(a, b.Transpose());

@@ -22,8 +22,6 @@ public sealed partial class Linear
         var rowsOfDy = BackwardKernels.RowMajor(dy);
         BackwardKernels.AddTransposeThisAndMultiply(rowsOfDy, dy.RowCount, OutFeatures, x, gradients.Storage(Weight));
         BackwardKernels.AddColumnSums(rowsOfDy, dy.RowCount, gradients.Storage(Bias));
-        var dx = BackwardKernels.Multiply(rowsOfDy, dy.RowCount, OutFeatures, Weight);
-        BackwardKernels.Return(rowsOfDy);
-        return dx;
+        return BackwardKernels.Multiply(rowsOfDy, dy.RowCount, OutFeatures, Weight);
     }
 }
