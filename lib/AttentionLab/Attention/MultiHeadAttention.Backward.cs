@@ -47,6 +47,7 @@ public sealed partial class MultiHeadAttention
     /// training (lesson 08): the same projections and the same attention per head (<see cref="Attention.ScaledDotProduct(Matrix{double}, Matrix{double}, Matrix{double}, Matrix{double}?, FullyMaskedRowPolicy)"/>),
     /// keeping what the backward pass needs. mask is queries × keys, or null when nothing is hidden.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public MultiHeadAttentionTape ForwardForTraining(
         Matrix<double> query, Matrix<double> key, Matrix<double> value, Mask? mask,
         FullyMaskedRowPolicy policy = FullyMaskedRowPolicy.Throw)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionLab;
@@ -172,6 +173,7 @@ public sealed partial class MultiHeadAttention
     }
 
     /// <summary>The attention of already projected Q, K, V (full width), head by head, then the output projection.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal MultiHeadAttentionResult Attend(
         Matrix<double> q, Matrix<double> k, Matrix<double> v, Matrix<double>? mask, FullyMaskedRowPolicy policy)
     {

@@ -22,6 +22,7 @@ internal static class MatrixKernels
     private const int TileRows = 8, TileColumns = 4;
 
     /// <summary>x (n × k) times Wᵀ (W is m × k): n × m.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Matrix<double> MultiplyTransposed(Matrix<double> x, Matrix<double> w)
     {
         int n = x.RowCount, m = w.RowCount, k = x.ColumnCount;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionLab;
@@ -29,6 +30,7 @@ public sealed partial class DecoderLayer
     /// sublayers, keeping what the backward pass needs. selfMask is T × T (causal and/or the target's key
     /// padding), crossMask T × S (the source's key padding); either may be null when it hides nothing.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public DecoderLayerTape ForwardForTraining(Matrix<double> x, Matrix<double> memory, Mask? selfMask, Mask? crossMask)
     {
         CheckInputs(x, memory);
@@ -45,6 +47,7 @@ public sealed partial class DecoderLayer
     /// gradients. Returns ∂L/∂x and this layer's share of ∂L/∂memory, which flows back through the
     /// cross-attention's keys and values into the encoder.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (Matrix<double> Input, Matrix<double> Memory) Backward(DecoderLayerTape tape, Matrix<double> dy, Gradients gradients)
     {
         Guard.NotNull(tape, nameof(tape));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionLab;
@@ -12,6 +13,7 @@ public sealed partial class Embedding
     /// the table row that position t looked up, so a row gets the sum over every position holding its token,
     /// and a token absent from the sequence gets nothing.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward(IReadOnlyList<int> ids, Matrix<double> dy, Gradients gradients)
     {
         Guard.NotNull(ids, nameof(ids));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionLab;
@@ -24,6 +25,7 @@ public sealed partial class EncoderLayer
     /// <see cref="Forward(Matrix{double}, Mask)"/> for training (lesson 08): the same two sublayers, keeping what
     /// the backward pass needs. mask is n × n (the source's key padding), or null when nothing is hidden.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public EncoderLayerTape ForwardForTraining(
         Matrix<double> x, Mask? mask, FullyMaskedRowPolicy policy = FullyMaskedRowPolicy.Throw)
     {
@@ -40,6 +42,7 @@ public sealed partial class EncoderLayer
     /// goes through the branch and the two parts add up again; self-attention's query, key and value
     /// gradients all flow to x. Adds every weight's gradient into gradients and returns ∂L/∂x.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Matrix<double> Backward(EncoderLayerTape tape, Matrix<double> dy, Gradients gradients)
     {
         Guard.NotNull(tape, nameof(tape));

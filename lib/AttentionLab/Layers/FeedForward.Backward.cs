@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionLab;
@@ -15,6 +16,7 @@ public sealed partial class FeedForward
         [.. Linear1.Parameters(prefix + "linear1."), .. Linear2.Parameters(prefix + "linear2.")];
 
     /// <summary><see cref="Forward"/>, keeping the hidden activations its backward pass needs (lesson 08).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public FeedForwardTape ForwardForTraining(Matrix<double> x)
     {
         Guard.Columns(x, ModelWidth, nameof(x), "the model width");
@@ -27,6 +29,7 @@ public sealed partial class FeedForward
     /// Adds the four gradients into gradients and returns ∂L/∂x. ReLU passes the gradient where its input
     /// was positive and blocks it elsewhere.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Matrix<double> Backward(FeedForwardTape tape, Matrix<double> dy, Gradients gradients)
     {
         Guard.NotNull(tape, nameof(tape));

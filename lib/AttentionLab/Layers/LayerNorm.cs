@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionLab;
@@ -47,6 +48,7 @@ public sealed partial class LayerNorm
     }
 
     /// <summary>Normalises every row of x (n × width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Matrix<double> Forward(Matrix<double> x)
     {
         Guard.Columns(x, Width, nameof(x), "the normalised width");

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 using AttentionLab.Kernels;
 
@@ -14,6 +15,7 @@ public sealed partial class Linear
     /// ∂L/∂y (n × out): adds ∂L/∂W = (∂L/∂y)ᵀ x and ∂L/∂b = the column sums of ∂L/∂y into gradients, and
     /// returns ∂L/∂x = ∂L/∂y · W (n × in).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Matrix<double> Backward(Matrix<double> x, Matrix<double> dy, Gradients gradients)
     {
         Guard.Columns(x, InFeatures, nameof(x), "the layer's input width");

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 using AttentionLab.Kernels;
 
@@ -47,6 +48,7 @@ public sealed partial class Linear
     }
 
     /// <summary>Applies the layer to every row: (n × in) → (n × out).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Matrix<double> Forward(Matrix<double> x)
     {
         Guard.Columns(x, InFeatures, nameof(x), "the layer's input width");

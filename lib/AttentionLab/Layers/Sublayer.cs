@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionLab;
@@ -9,6 +10,7 @@ namespace AttentionLab;
 /// </summary>
 internal static class Sublayer
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (Matrix<double> Output, Matrix<double> NormInput, T Branch) Forward<T>(
         Matrix<double> x, LayerNorm norm, bool normFirst, Func<Matrix<double>, T> branch, Func<T, Matrix<double>> output)
     {
@@ -23,6 +25,7 @@ internal static class Sublayer
     }
 
     /// <summary>∂L/∂x of the sublayer: the gradient splits at the residual, goes through the branch, and adds up again.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Matrix<double> Backward(
         Matrix<double> dy, LayerNorm norm, bool normFirst, Matrix<double> normInput, Func<Matrix<double>, Matrix<double>> branch,
         Gradients gradients)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionLab;
@@ -51,6 +52,7 @@ public sealed partial class Transformer
     /// the source's PAD keys; the decoder's self-attention is causal ∧ the target's key padding, or (with
     /// causal = false, lesson 08's cautionary model) the key padding alone.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TransformerTape ForwardForTraining(IReadOnlyList<int> sourceIds, IReadOnlyList<int> decoderInputIds, bool causal = true)
     {
         var source = EmbedSource(sourceIds);
@@ -83,6 +85,7 @@ public sealed partial class Transformer
     /// (collecting ∂L/∂memory from every cross-attention) → target embedding rows; then encoder norm →
     /// encoder layers in reverse → source embedding rows.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward(TransformerTape tape, Matrix<double> dLogits, Gradients gradients)
     {
         Guard.NotNull(tape, nameof(tape));
@@ -106,6 +109,7 @@ public sealed partial class Transformer
     /// scale · ∂(summed loss)/∂θ into gradients and returns the summed loss and how many targets counted.
     /// With scale = 1 / (non-PAD targets in the batch), a batch's gradients add up to those of its mean loss.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double LossSum, int Counted) AccumulateGradients(
         IReadOnlyList<int> sourceIds, IReadOnlyList<int> decoderInputIds, IReadOnlyList<int> targets, bool causal, double scale,
         Gradients gradients)
