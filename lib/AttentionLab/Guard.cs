@@ -152,6 +152,23 @@ internal static class Guard
                 $"{label ?? name}[{row}, {column}] is {Word(cell)}: expected a finite number or −∞ (an additive mask hides with −∞), actual {Word(cell)}.", name);
     }
 
+    /// <summary>A matrix MathNet stores densely (its column-major array is what training updates in place).</summary>
+    public static Matrix<double> Dense(Matrix<double> m, string name)
+    {
+        NotNull(m, name);
+        return m.AsColumnMajorArray() is null ? throw NotDense(name, "matrix", m) : m;
+    }
+
+    /// <summary>A vector MathNet stores densely.</summary>
+    public static Vector<double> Dense(Vector<double> v, string name)
+    {
+        NotNull(v, name);
+        return v.AsArray() is null ? throw NotDense(name, "vector", v) : v;
+    }
+
+    private static ArgumentException NotDense(string name, string kind, object actual) =>
+        new($"{name} must be a dense {kind} to be trained in place: expected a dense {kind}, actual {actual.GetType().Name}.", name);
+
     public static void NotAllPad(IReadOnlyList<bool> isPad, string name)
     {
         if (isPad.Count > 0 && isPad.All(p => p))

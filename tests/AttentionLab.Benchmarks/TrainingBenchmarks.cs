@@ -32,7 +32,7 @@ public class TrainingBenchmarks
     [Benchmark(Description = "train to 99% held-out exact match")]
     public int TrainToTarget()
     {
-        var result = Trainer.Train(new TrainableTransformer(_config, seed: 1), _train, Options with { StopAtAccuracy = 0.99 }, _heldOut);
+        var result = Trainer.Train(new Transformer(_config, seed: 1), _train, Options with { StopAtAccuracy = 0.99 }, _heldOut);
         if (result.ReachedAccuracy is null)
             throw new InvalidOperationException($"99% was not reached in {result.Steps} steps (final {result.FinalAccuracy:P1}).");
         Console.WriteLine($"// reached {result.History[^1].HeldOutAccuracy:P1} after {result.Steps} steps; training {result.Elapsed.TotalSeconds:F2} s, {result.StepsPerSecond:F1} steps/s");
@@ -41,7 +41,7 @@ public class TrainingBenchmarks
 
     [Benchmark(Description = "one epoch (157 steps of 32)")]
     public int OneEpoch() =>
-        Trainer.Train(new TrainableTransformer(_config, seed: 1), _train, Options with { Epochs = 1, ReportEvery = 0 }).Steps;
+        Trainer.Train(new Transformer(_config, seed: 1), _train, Options with { Epochs = 1, ReportEvery = 0 }).Steps;
 
     // The repository's data/ folder, found from the benchmark's bin folder upwards.
     private static string DataFolder()

@@ -118,9 +118,9 @@ public class BadInputCatalogueTests
         ["Parameter whose values do not fill its shape"] = new(typeof(ArgumentException), "value", () => new Parameter("w", [2, 2], [1.0])),
         ["Adam with an infinite learning rate"] = new(typeof(ArgumentException), "learningRate", () => new Adam([Weight], double.PositiveInfinity)),
         ["Adam with β₁ of 1"] = new(typeof(ArgumentException), "beta1", () => new Adam([Weight], beta1: 1)),
-        ["Trainer with zero epochs"] = new(typeof(ArgumentException), "options", () => Trainer.Train(new TrainableTransformer(Config, 1), Pairs, new TrainingOptions { Epochs = 0 })),
-        ["Trainer with an example over the maximum length"] = new(typeof(ArgumentException), "train", () => Trainer.Train(new TrainableTransformer(Config, 1), [new([4, 4, 4, 4, 4, 4, 4], [5])], new TrainingOptions())),
-        ["Trainer.ExactMatch with an id out of range"] = new(typeof(ArgumentException), "pairs", () => Trainer.ExactMatch(new TrainableTransformer(Config, 1), [new([40], [5])])),
+        ["Trainer with zero epochs"] = new(typeof(ArgumentException), "options", () => Trainer.Train(new Transformer(Config, 1), Pairs, new TrainingOptions { Epochs = 0 })),
+        ["Trainer with an example over the maximum length"] = new(typeof(ArgumentException), "train", () => Trainer.Train(new Transformer(Config, 1), [new([4, 4, 4, 4, 4, 4, 4], [5])], new TrainingOptions())),
+        ["Trainer.ExactMatch with an id out of range"] = new(typeof(ArgumentException), "pairs", () => Trainer.ExactMatch(new Transformer(Config, 1), [new([40], [5])])),
         ["TrainingBatch.Pad of nothing"] = new(typeof(ArgumentException), "pairs", () => TrainingBatch.Pad([])),
     };
 

@@ -36,4 +36,15 @@ internal static class GradientCheck
         Enumerable.Range(0, count).Select(_ => (2 * rng.NextDouble() - 1) * scale).ToArray();
 
     public static double Dot(double[] a, double[] b) => a.Zip(b, (x, y) => x * y).Sum();
+
+    /// <summary>A random rows × columns matrix whose storage the checks can nudge in place.</summary>
+    public static MathNet.Numerics.LinearAlgebra.Matrix<double> Matrix(int rows, int columns, Random rng, double scale = 1) =>
+        MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(rows, columns, Random(rows * columns, rng, scale));
+
+    /// <summary>Σ a ⊙ b over two matrices of one shape: a loss whose gradient with respect to a is b.</summary>
+    public static double Dot(MathNet.Numerics.LinearAlgebra.Matrix<double> a, MathNet.Numerics.LinearAlgebra.Matrix<double> b) =>
+        a.PointwiseMultiply(b).Enumerate().Sum();
+
+    /// <summary>A matrix's own storage (column-major): nudging it nudges the matrix.</summary>
+    public static double[] Values(MathNet.Numerics.LinearAlgebra.Matrix<double> m) => m.AsColumnMajorArray();
 }

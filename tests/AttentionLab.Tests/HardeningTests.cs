@@ -110,7 +110,7 @@ public class HardeningTests
     [Fact]
     public void An_infinite_or_NaN_learning_rate_is_refused_before_any_weight_changes()
     {
-        var model = new TrainableTransformer(Config, seed: 1);
+        var model = new Transformer(Config, seed: 1);
         var before = model.Parameters.Select(p => (double[])p.Value.Clone()).ToArray();
         SequencePair[] data = [new([4, 5], [6, 7])];
         foreach (var rate in new[] { double.PositiveInfinity, double.NaN, -1 })
@@ -143,7 +143,7 @@ public class HardeningTests
     [Theory, MemberData(nameof(BadTrainingCases))]
     public void Training_checks_its_data_and_options_up_front_and_changes_no_weight(string what)
     {
-        var model = new TrainableTransformer(Config, seed: 1);
+        var model = new Transformer(Config, seed: 1);
         var before = model.Parameters.Select(p => (double[])p.Value.Clone()).ToArray();
         var good = Enumerable.Range(0, 40).Select(i => new SequencePair([4 + i % 5, 5], [6, 7 + i % 3])).ToList();
         var options = new TrainingOptions { Epochs = 1, BatchSize = 8 };

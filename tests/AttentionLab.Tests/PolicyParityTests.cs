@@ -88,9 +88,9 @@ public class PolicyParityTests
         var fused = Assert.Throws<InvalidOperationException>(() => FusedAttention.Compute(x, x, x, mask: hidden));
         Assert.Equal(readable.Message, fused.Message);
 
-        // Training's attention (its inputs are checked before they reach a softmax, so the softmax is called directly).
-        var trained = Assert.Throws<InvalidOperationException>(() =>
-            TrainableAttention.SoftmaxRows([double.NegativeInfinity, double.NegativeInfinity, 0, double.NegativeInfinity], 2, 2));
-        Assert.Equal(Softmax.FullyMaskedRow(0).Message, trained.Message);
+        // Training runs the same attention (InPlaceTrainingTests checks its layers' error too).
+        var hiddenMask = Mask.FromPredicate(3, 3, (_, _) => false);
+        var trained = Assert.Throws<InvalidOperationException>(() => new MultiHeadAttention(2, 1, seed: 1).ForwardForTraining(x, x, x, hiddenMask));
+        Assert.Equal(readable.Message, trained.Message);
     }
 }

@@ -28,11 +28,11 @@ public class TrainerTests
     [Fact]
     public void Batch_loss_is_the_mean_over_every_counted_target_and_its_gradient_matches_finite_differences()
     {
-        var model = new TrainableTransformer(Config, seed: 2);
+        var model = new Transformer(Config, seed: 2);
         var batch = TrainingBatch.Pad([Reverse(4, 5, 6, 7), Reverse(8), Reverse(9, 10)]);
         var (loss, g) = Trainer.LossAndGradients(model, batch, threads: 2);
         double Loss() => Enumerable.Range(0, batch.Count).Sum(b =>
-            CrossEntropy.PerPosition(model.Forward(batch.Sources[b], batch.DecoderInputs[b]).Logits, batch.Targets[b]).Sum()) / batch.CountedTargets;
+            CrossEntropy.PerPosition(model.Forward(batch.Sources[b], batch.DecoderInputs[b]), batch.Targets[b]).Sum()) / batch.CountedTargets;
         Assert.Equal(Loss(), loss, 12);
         foreach (var p in model.Parameters)
             GradientCheck.Matches(Loss, p.Value, g[p], p.Name, maxChecks: 10);
@@ -41,7 +41,7 @@ public class TrainerTests
     [Fact]
     public void Loss_of_a_set_is_the_batch_loss_and_depends_on_the_mask()
     {
-        var model = new TrainableTransformer(Config, seed: 3);
+        var model = new Transformer(Config, seed: 3);
         SequencePair[] pairs = [Reverse(4, 5, 6, 7), Reverse(8), Reverse(9, 10)];
         var (batchLoss, _) = Trainer.LossAndGradients(model, TrainingBatch.Pad(pairs));
         Assert.Equal(batchLoss, Trainer.Loss(model, pairs), 12);
@@ -53,12 +53,12 @@ public class TrainerTests
     {
         var data = Data(64, 1);
         var options = new TrainingOptions { Epochs = 2, BatchSize = 16, Seed = 3, Threads = 2 };
-        var a = new TrainableTransformer(Config, seed: 1);
-        var b = new TrainableTransformer(Config, seed: 1);
+        var a = new Transformer(Config, seed: 1);
+        var b = new Transformer(Config, seed: 1);
         var ra = Trainer.Train(a, data, options);
         var rb = Trainer.Train(b, data, options);
         Assert.Equal(ra.History.Select(h => h.Loss), rb.History.Select(h => h.Loss));
-        Check.Same(a.ToTransformer().Forward([4, 5], [1, 5]), b.ToTransformer().Forward([4, 5], [1, 5]), 0, "logits");
+        Check.Same(a.Forward([4, 5], [1, 5]), b.Forward([4, 5], [1, 5]), 0, "logits");
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public class TrainerTests
     {
         var data = Data(200, 2);
         var reports = new List<TrainingProgress>();
-        var result = Trainer.Train(new TrainableTransformer(Config, seed: 1), data,
+        var result = Trainer.Train(new Transformer(Config, seed: 1), data,
             new TrainingOptions { Epochs = 3, BatchSize = 20, LearningRate = 5e-3, ReportEvery = 5 }, data.Take(20).ToArray(), reports.Add);
         Assert.Equal(30, result.Steps);
         Assert.Equal(6, reports.Count);
@@ -79,7 +79,7 @@ public class TrainerTests
     public void Training_stops_once_the_held_out_accuracy_is_reached()
     {
         var data = Data(40, 3);
-        var result = Trainer.Train(new TrainableTransformer(Config, seed: 1), data,
+        var result = Trainer.Train(new Transformer(Config, seed: 1), data,
             new TrainingOptions { Epochs = 5, BatchSize = 8, StopAtAccuracy = 0.0 }, data);
         Assert.Equal(5, result.Steps); // the first report (end of epoch 1) already has accuracy ≥ 0
         Assert.NotNull(result.ReachedAccuracy);
@@ -90,8 +90,8 @@ public class TrainerTests
     {
         var data = Data(64, 4);
         var options = new TrainingOptions { Epochs = 3, BatchSize = 16, Seed = 5, Threads = 2, ReportEvery = 2 };
-        var full = Trainer.Train(new TrainableTransformer(Config, seed: 1), data, options);
-        var cut = new TrainableTransformer(Config, seed: 1);
+        var full = Trainer.Train(new Transformer(Config, seed: 1), data, options);
+        var cut = new Transformer(Config, seed: 1);
         var shortRun = Trainer.Train(cut, data, options with { MaxSteps = 5 });
 
         Assert.Equal(5, shortRun.Steps);
@@ -104,7 +104,7 @@ public class TrainerTests
     [Fact]
     public void Bad_options_are_errors_that_name_them()
     {
-        var model = new TrainableTransformer(Config, seed: 1);
+        var model = new Transformer(Config, seed: 1);
         var e = Assert.Throws<ArgumentException>(() => Trainer.Train(model, Data(4, 1), new TrainingOptions { Epochs = 0 }));
         Assert.Contains("Epochs", e.Message);
         Assert.Throws<ArgumentException>(() => Trainer.Train(model, [], new TrainingOptions()));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AttentionLab.Kernels;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -24,6 +25,7 @@ public static class Attention
     /// softmax(Q Kᵀ / √d_k + mask) V, as PyTorch's <c>scaled_dot_product_attention</c> with a float
     /// (additive) mask. Q is queries × d_k, K is keys × d_k, V is keys × d_v, mask is queries × keys.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static AttentionResult ScaledDotProduct(
         Matrix<double> q,
         Matrix<double> k,

@@ -1,4 +1,5 @@
 using AttentionLab.Kernels;
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionLab;
@@ -37,7 +38,7 @@ public sealed record MultiHeadAttentionResult(
 /// same matrix as query, key and value; cross-attention passes the decoder's states as query and the
 /// encoder's memory as key and value (lessons 04 and 06).
 /// </summary>
-public sealed class MultiHeadAttention
+public sealed partial class MultiHeadAttention
 {
     /// <summary>The query projection, rows 0..d−1 of PyTorch's in_proj_weight.</summary>
     public Linear QueryProjection { get; }
@@ -141,6 +142,14 @@ public sealed class MultiHeadAttention
         IReadOnlyList<bool>? keyIsPad = null,
         FullyMaskedRowPolicy policy = FullyMaskedRowPolicy.Throw)
     {
+        CheckInputs(query, key, value);
+        var mask = CombinedMask(query.RowCount, key.RowCount, attnMask, keyIsPad, policy);
+        return Attend(QueryProjection.Forward(query), KeyProjection.Forward(key), ValueProjection.Forward(value), mask, policy);
+    }
+
+    /// <summary>Query, key and value rows of the model width; at least one query and one key; one value per key.</summary>
+    private void CheckInputs(Matrix<double> query, Matrix<double> key, Matrix<double> value)
+    {
         Guard.Columns(query, ModelWidth, nameof(query), "the model width");
         Guard.Columns(key, ModelWidth, nameof(key), "the model width");
         Guard.Columns(value, ModelWidth, nameof(value), "the model width");
@@ -149,8 +158,6 @@ public sealed class MultiHeadAttention
         if (value.RowCount != key.RowCount)
             throw new ArgumentException(
                 $"value must have one row per key: expected {key.RowCount} × {ModelWidth}, actual {Guard.Of(value)}.", nameof(value));
-        var mask = CombinedMask(query.RowCount, key.RowCount, attnMask, keyIsPad, policy);
-        return Attend(QueryProjection.Forward(query), KeyProjection.Forward(key), ValueProjection.Forward(value), mask, policy);
     }
 
     internal static Matrix<double>? CombinedMask(
@@ -167,11 +174,23 @@ public sealed class MultiHeadAttention
     }
 
     /// <summary>The attention of already projected Q, K, V (full width), head by head, then the output projection.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal MultiHeadAttentionResult Attend(
         Matrix<double> q, Matrix<double> k, Matrix<double> v, Matrix<double>? mask, FullyMaskedRowPolicy policy)
     {
-        int dk = HeadWidth;
         if (FastPath.Enabled && FastAttend(q, k, v, mask, policy) is { } fast) return fast;
+        return AttendHeadByHead(q, k, v, mask, policy);
+    }
+
+    /// <summary>
+    /// The readable loop: each head's attention with every intermediate kept, then the output projection. Training
+    /// (lesson 08) calls it directly, as its backward pass reads every head's weights.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal MultiHeadAttentionResult AttendHeadByHead(
+        Matrix<double> q, Matrix<double> k, Matrix<double> v, Matrix<double>? mask, FullyMaskedRowPolicy policy)
+    {
+        int dk = HeadWidth;
         var weights = new Matrix<double>[Heads];
         var scores = new Matrix<double>[Heads];
         var masked = new Matrix<double>[Heads];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionLab;
@@ -38,6 +39,7 @@ public static class Softmax
     /// not overflow), and a −∞ score becomes a weight of exactly 0. Each row sums to 1.
     /// </summary>
     /// <exception cref="InvalidOperationException">A row is entirely −∞ and the policy is <see cref="FullyMaskedRowPolicy.Throw"/>.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Matrix<double> Rows(Matrix<double> scores, FullyMaskedRowPolicy policy = FullyMaskedRowPolicy.Throw)
     {
         ArgumentNullException.ThrowIfNull(scores);

@@ -16,7 +16,7 @@ public sealed record DecoderLayerResult(
 /// (<see cref="NormFirst"/>, norm_first=True): x = x + self_attn(norm1(x)); x = x + multihead_attn(norm2(x), memory);
 /// x = x + feed_forward(norm3(x)).
 /// </summary>
-public sealed class DecoderLayer
+public sealed partial class DecoderLayer
 {
     /// <summary>Masked self-attention over the target (PyTorch's self_attn).</summary>
     public MultiHeadAttention SelfAttention { get; }
@@ -105,10 +105,7 @@ public sealed class DecoderLayer
         IReadOnlyList<bool>? memoryIsPad = null,
         Matrix<double>? crossMask = null)
     {
-        Guard.Columns(x, ModelWidth, nameof(x), "the model width");
-        Guard.NonEmpty(x, nameof(x));
-        Guard.Columns(memory, ModelWidth, nameof(memory), "the model width");
-        Guard.NonEmpty(memory, nameof(memory));
+        CheckInputs(x, memory);
         if (NormFirst)
         {
             var normed = Norm1.Forward(x);
@@ -125,6 +122,15 @@ public sealed class DecoderLayer
         var h2 = Norm2.Forward(h1 + cross.Output);
         var output = Norm3.Forward(h2 + FeedForward.Forward(h2));
         return new DecoderLayerResult(output, self, cross);
+    }
+
+    /// <summary>Target rows and memory rows of the model width, at least one of each.</summary>
+    private void CheckInputs(Matrix<double> x, Matrix<double> memory)
+    {
+        Guard.Columns(x, ModelWidth, nameof(x), "the model width");
+        Guard.NonEmpty(x, nameof(x));
+        Guard.Columns(memory, ModelWidth, nameof(memory), "the model width");
+        Guard.NonEmpty(memory, nameof(memory));
     }
 
     /// <summary>

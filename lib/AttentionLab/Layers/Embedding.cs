@@ -8,7 +8,7 @@ namespace AttentionLab;
 /// A lookup table from token id to a vector of width d_model (lesson 01): row <c>id</c> of
 /// <see cref="Weight"/>, like PyTorch's <c>nn.Embedding</c> (initialised from N(0, 1)).
 /// </summary>
-public sealed class Embedding
+public sealed partial class Embedding
 {
     /// <summary>The table: one row per token id, vocabularySize × modelWidth.</summary>
     public Matrix<double> Weight { get; }

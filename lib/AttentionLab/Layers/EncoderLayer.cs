@@ -13,7 +13,7 @@ public sealed record EncoderLayerResult(Matrix<double> Output, MultiHeadAttentio
 /// Pre-norm (<see cref="NormFirst"/>, norm_first=True): x = x + self_attn(norm1(x)); x = x + feed_forward(norm2(x)).
 /// Only the padding mask applies.
 /// </summary>
-public sealed class EncoderLayer
+public sealed partial class EncoderLayer
 {
     /// <summary>Self-attention over the source (PyTorch's self_attn).</summary>
     public MultiHeadAttention SelfAttention { get; }

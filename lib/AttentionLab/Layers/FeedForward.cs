@@ -4,7 +4,7 @@ using MathNet.Numerics.LinearAlgebra;
 namespace AttentionLab;
 
 /// <summary>The position-wise feed-forward block: linear1 → ReLU → linear2, applied to every row alone (lesson 04).</summary>
-public sealed class FeedForward
+public sealed partial class FeedForward
 {
     /// <summary>The widening layer, model width → hidden width.</summary>
     public Linear Linear1 { get; }

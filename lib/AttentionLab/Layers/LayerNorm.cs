@@ -1,10 +1,11 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionLab;
 
 /// <summary>Layer normalisation of each row, like nn.LayerNorm: (x − mean) / √(var + ε) · weight + bias, biased variance, ε = 1e-5 (lesson 04).</summary>
-public sealed class LayerNorm
+public sealed partial class LayerNorm
 {
     /// <summary>PyTorch's default ε.</summary>
     public const double DefaultEpsilon = 1e-5;
@@ -48,39 +49,51 @@ public sealed class LayerNorm
     }
 
     /// <summary>Normalises every row of x (n × width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Matrix<double> Forward(Matrix<double> x)
     {
         Guard.Columns(x, Width, nameof(x), "the normalised width");
         int n = x.RowCount, d = Width;
         // MathNet keeps a matrix column by column: column j (feature j of every row) is input[j * n .. j * n + n).
-        // So each step below works on one feature of all n rows at once, and mean, variance and inverse hold
-        // one number per row.
+        // So each step below works on one feature of all n rows at once.
         var input = x.AsColumnMajorArray() ?? x.ToColumnMajorArray();
+        var (mean, inverse) = RowStatistics(input, n);
         var output = new double[n * d];
-        Span<double> Column(double[] m, int j) => m.AsSpan(j * n, n);
-        var mean = new double[n];
-        for (int j = 0; j < d; j++) TensorPrimitives.Add(mean, Column(input, j), mean);
-        TensorPrimitives.Divide(mean, d, mean);
-        var variance = new double[n];
-        var centred = Column(output, 0); // scratch: column 0 of the output is written last
         for (int j = 0; j < d; j++)
         {
-            TensorPrimitives.Subtract(Column(input, j), mean, centred);
+            var y = output.AsSpan(j * n, n);
+            TensorPrimitives.Subtract(input.AsSpan(j * n, n), mean, y);
+            TensorPrimitives.Multiply(y, inverse, y);
+            TensorPrimitives.Multiply(y, Weight[j], y); // · weight
+            TensorPrimitives.Add(y, Bias[j], y);        // + bias
+        }
+        return Matrix<double>.Build.Dense(n, d, output);
+    }
+
+    /// <summary>
+    /// Every row's mean and 1/√(var + ε), of an n-row matrix stored column-major (element (i, j) at j * n + i):
+    /// one number per row, each step working on one feature of all n rows at once. The forward and the backward
+    /// pass both use these.
+    /// </summary>
+    private (double[] Mean, double[] Inverse) RowStatistics(double[] input, int n)
+    {
+        int d = Width;
+        Span<double> Column(int j) => input.AsSpan(j * n, n);
+        var mean = new double[n];
+        for (int j = 0; j < d; j++) TensorPrimitives.Add(mean, Column(j), mean);
+        TensorPrimitives.Divide(mean, d, mean);
+        var variance = new double[n];
+        var centred = new double[n];
+        for (int j = 0; j < d; j++)
+        {
+            TensorPrimitives.Subtract(Column(j), mean, centred);
             TensorPrimitives.MultiplyAdd(centred, centred, variance, variance);
         }
         TensorPrimitives.Divide(variance, d, variance); // biased, as PyTorch's layer_norm
         var inverse = variance;
         TensorPrimitives.Add(variance, Epsilon, inverse);
         TensorPrimitives.ReciprocalSqrt(inverse, inverse); // 1 / √(var + ε)
-        for (int j = d - 1; j >= 0; j--)
-        {
-            var y = Column(output, j);
-            TensorPrimitives.Subtract(Column(input, j), mean, y);
-            TensorPrimitives.Multiply(y, inverse, y);
-            TensorPrimitives.Multiply(y, Weight[j], y); // · weight
-            TensorPrimitives.Add(y, Bias[j], y);        // + bias
-        }
-        return Matrix<double>.Build.Dense(n, d, output);
+        return (mean, inverse);
     }
 
     /// <summary>Builds the layer from <c>{prefix}weight</c> and <c>{prefix}bias</c> of a state_dict.</summary>

@@ -1,10 +1,11 @@
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
 using AttentionLab.Kernels;
 
 namespace AttentionLab;
 
 /// <summary>A fully connected layer laid out like PyTorch's nn.Linear: weight is (out, in) and y = x Wᵀ + b (lesson 04).</summary>
-public sealed class Linear
+public sealed partial class Linear
 {
     /// <summary>The weight, out × in, as in nn.Linear.</summary>
     public Matrix<double> Weight { get; }
@@ -47,6 +48,7 @@ public sealed class Linear
     }
 
     /// <summary>Applies the layer to every row: (n × in) → (n × out).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Matrix<double> Forward(Matrix<double> x)
     {
         Guard.Columns(x, InFeatures, nameof(x), "the layer's input width");

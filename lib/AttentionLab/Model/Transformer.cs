@@ -70,7 +70,7 @@ public sealed record TransformerResult(EncoderResult Encoder, DecoderResult Deco
 /// <c>encoder.layers.{i}.*</c>, <c>encoder.norm.*</c>, <c>decoder.layers.{i}.*</c>, <c>decoder.norm.*</c>,
 /// <c>output_projection.*</c> (lessons 05–08).
 /// </summary>
-public sealed class Transformer
+public sealed partial class Transformer
 {
     /// <summary>The model's sizes.</summary>
     public TransformerConfig Config { get; }
@@ -219,13 +219,20 @@ public sealed class Transformer
         Guard.NotNull(encoder, nameof(encoder));
         CheckIds(decoderInputIds, Config.TargetVocabularySize, nameof(decoderInputIds));
         var input = EmbedTarget(decoderInputIds);
+        var isPad = DecoderInputPadding(decoderInputIds, causal);
+        return DecodeEmbedded(encoder, input, isPad, causal);
+    }
+
+    /// <summary>Which decoder inputs are PAD; not all of them, and under the causal mask not the first.</summary>
+    private static bool[] DecoderInputPadding(IReadOnlyList<int> decoderInputIds, bool causal)
+    {
         var isPad = decoderInputIds.Select(Vocabulary.IsPad).ToArray();
         Guard.NotAllPad(isPad, nameof(decoderInputIds));
         if (causal && isPad[0])
             throw new ArgumentException(
                 "decoderInputIds starts with PAD, so under the causal mask its first row would attend to nothing: expected <s> (or another real token) at position 0, actual <pad>.",
                 nameof(decoderInputIds));
-        return DecodeEmbedded(encoder, input, isPad, causal);
+        return isPad;
     }
 
     /// <summary>Runs the decoder over already embedded target rows (T × d).</summary>

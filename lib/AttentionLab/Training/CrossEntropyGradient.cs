@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra;
-using AttentionLab.Kernels;
 
 namespace AttentionLab;
 
@@ -19,19 +18,21 @@ public static class CrossEntropyGradient
         if (counted == 0)
             throw new ArgumentException(
                 $"targets are all {ignoreIndex} (ignored): expected at least one target to average over, actual 0 of {targets.Count}.", nameof(targets));
-        var flat = FlatKernels.FromMatrix(logits);
-        var gradient = new double[flat.Length];
-        Accumulate(flat, logits.RowCount, logits.ColumnCount, [.. targets], 1.0 / counted, gradient, ignoreIndex);
-        return FlatKernels.ToMatrix(gradient, logits.RowCount, logits.ColumnCount);
+        return Accumulate(logits, targets, 1.0 / counted, ignoreIndex).Gradient;
     }
 
     /// <summary>
-    /// For flat logits (rows × classes): writes scale · (softmax − one-hot) into gradient for every row whose
-    /// target is not ignored and returns the summed (not averaged) loss of those rows.
+    /// The summed (not averaged) loss of the rows whose target is not ignored, and scale · (softmax − one-hot)
+    /// for those rows (0 for the others).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static double Accumulate(double[] logits, int rows, int classes, int[] targets, double scale, double[] gradient, int ignoreIndex = Vocabulary.Pad)
+    internal static (double LossSum, Matrix<double> Gradient) Accumulate(
+        Matrix<double> logits, IReadOnlyList<int> targets, double scale, int ignoreIndex = Vocabulary.Pad)
     {
+        int rows = logits.RowCount, classes = logits.ColumnCount;
+        Guard.Length(targets, rows, nameof(targets), "one target per row of logits");
+        var z = logits.AsColumnMajorArray() ?? logits.ToColumnMajorArray(); // (i, j) at j * rows + i
+        var gradient = new double[rows * classes];
         double total = 0;
         for (int i = 0; i < rows; i++)
         {
@@ -39,16 +40,15 @@ public static class CrossEntropyGradient
             if (target == ignoreIndex) continue; // an ignored row adds no loss and gets no gradient
             if (target < 0 || target >= classes)
                 throw new ArgumentException($"targets[{i}] is not a class: expected an id in [0, {classes}) or {ignoreIndex} (ignored), actual {target}.", nameof(targets));
-            int o = i * classes;
             double max = double.NegativeInfinity;
-            for (int j = 0; j < classes; j++) max = Math.Max(max, logits[o + j]);
+            for (int j = 0; j < classes; j++) max = Math.Max(max, z[j * rows + i]);
             double sum = 0;
-            for (int j = 0; j < classes; j++) sum += Math.Exp(logits[o + j] - max);
+            for (int j = 0; j < classes; j++) sum += Math.Exp(z[j * rows + i] - max);
             double logSum = Math.Log(sum);
-            total -= logits[o + target] - max - logSum;
+            total -= z[target * rows + i] - max - logSum;
             for (int j = 0; j < classes; j++)
-                gradient[o + j] = scale * (Math.Exp(logits[o + j] - max - logSum) - (j == target ? 1 : 0));
+                gradient[j * rows + i] = scale * (Math.Exp(z[j * rows + i] - max - logSum) - (j == target ? 1 : 0));
         }
-        return total;
+        return (total, Matrix<double>.Build.Dense(rows, classes, gradient));
     }
 }

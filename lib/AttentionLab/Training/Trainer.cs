@@ -66,15 +66,17 @@ public sealed record TrainingResult(IReadOnlyList<TrainingProgress> History, int
 
 /// <summary>
 /// The training loop of lesson 08: shuffle, cut into mini-batches, pad each batch, run teacher forcing
-/// forward and backward for every example (the batch split across threads, each with its own gradients),
-/// add the gradients up and take one Adam step per batch. The loss is the mean cross-entropy over every
+/// forward and backward for every example (<see cref="Transformer.ForwardForTraining"/> and
+/// <see cref="Transformer.Backward"/>; the batch split across threads, each with its own gradients), add the
+/// gradients up and take one Adam step per batch on the model's own weights. Held-out accuracy is lesson 07's
+/// <see cref="GreedyDecoder"/> on the same model. The loss is the mean cross-entropy over every
 /// non-PAD target of the batch, as PyTorch's F.cross_entropy(…, ignore_index=PAD) over the flattened batch.
 /// </summary>
 public static class Trainer
 {
     /// <summary>Trains the model in place; progress is called at every report (e.g. to plot the loss curve as it falls).</summary>
     public static TrainingResult Train(
-        TrainableTransformer model, IReadOnlyList<SequencePair> train, TrainingOptions options,
+        Transformer model, IReadOnlyList<SequencePair> train, TrainingOptions options,
         IReadOnlyList<SequencePair>? heldOut = null, Action<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -182,7 +184,7 @@ public static class Trainer
     }
 
     /// <summary>The mean loss of one padded batch and its gradients, without changing the model.</summary>
-    public static (double Loss, Gradients Gradients) LossAndGradients(TrainableTransformer model, TrainingBatch batch, bool causal = true, int threads = 0)
+    public static (double Loss, Gradients Gradients) LossAndGradients(Transformer model, TrainingBatch batch, bool causal = true, int threads = 0)
     {
         var workers = new BatchWorkers(model, threads);
         double loss = workers.LossAndGradients(batch, causal);
@@ -193,7 +195,7 @@ public static class Trainer
     /// The mean teacher-forcing loss over the examples (every non-PAD target counted), forward passes only;
     /// causal chooses the decoder's mask, e.g. to put the causal mask back on a model trained without it.
     /// </summary>
-    public static double Loss(TrainableTransformer model, IReadOnlyList<SequencePair> pairs, bool causal = true)
+    public static double Loss(Transformer model, IReadOnlyList<SequencePair> pairs, bool causal = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(pairs);
@@ -203,15 +205,15 @@ public static class Trainer
         InParallel(pairs.Count, i =>
         {
             var shifted = TeacherForcing.Shift(pairs[i].Target, pairs[i].Target.Length + 1);
-            var pass = model.Forward(pairs[i].Source, shifted.DecoderInput, causal);
-            losses[i] = CrossEntropy.PerPosition(pass.Logits, shifted.Targets).Sum();
+            var logits = model.Run(pairs[i].Source, shifted.DecoderInput, causal).Logits;
+            losses[i] = CrossEntropy.PerPosition(logits, shifted.Targets).Sum();
             counts[i] = shifted.Targets.Count(t => t != Vocabulary.Pad);
         });
         return losses.Sum() / counts.Sum();
     }
 
     /// <summary>The fraction of examples whose greedy decoding is exactly the target followed by &lt;/s&gt;.</summary>
-    public static double ExactMatch(TrainableTransformer model, IReadOnlyList<SequencePair> pairs)
+    public static double ExactMatch(Transformer model, IReadOnlyList<SequencePair> pairs)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(pairs);
@@ -220,7 +222,7 @@ public static class Trainer
         InParallel(pairs.Count, i =>
         {
             var p = pairs[i];
-            var decoded = model.GreedyDecode(p.Source, Math.Min(model.Config.MaxLength, p.Target.Length + 1));
+            var decoded = GreedyDecoder.Decode(model, p.Source, Math.Min(model.Config.MaxLength, p.Target.Length + 1)).Tokens;
             correct[i] = decoded.SequenceEqual([.. p.Target, Vocabulary.End]);
         });
         return (double)correct.Count(c => c) / pairs.Count;
@@ -232,12 +234,12 @@ public static class Trainer
     /// </summary>
     private sealed class BatchWorkers
     {
-        private readonly TrainableTransformer _model;
+        private readonly Transformer _model;
         private readonly Gradients[] _gradients;
 
         public Gradients Total => _gradients[0];
 
-        public BatchWorkers(TrainableTransformer model, int threads)
+        public BatchWorkers(Transformer model, int threads)
         {
             _model = model;
             int count = threads > 0 ? threads : Environment.ProcessorCount;
