@@ -1,0 +1,143 @@
+// The playground's drawing: every number comes from the course library running in .NET (WebAssembly);
+// this file only turns a heatmap description into a plotly.js chart, with the book's look: −∞ cells grey
+// and crossed out, NaN cells pink, token names on both axes, values in the cells, diverging colours for
+// signed data. The description stays on the chart's element (element.heatmap), so tests read the numbers
+// the page shows without reading pixels.
+"use strict";
+
+window.playground = (function () {
+  const masked = "#d4d4d4", cross = "#808080", nan = "#f4c2c2", plusInf = "#e4d4f0", maskVisible = "#f3f7fb";
+  const blues = [[0, "#f7fbff"], [0.125, "#deebf7"], [0.25, "#c6dbef"], [0.375, "#9ecae1"], [0.5, "#6baed6"],
+    [0.625, "#4292c6"], [0.75, "#2171b5"], [0.875, "#08519c"], [1, "#08306b"]];
+  const diverging = [[0, "#2166ac"], [0.15, "#4393c3"], [0.3, "#92c5de"], [0.45, "#e3eef5"], [0.5, "#f7f7f7"],
+    [0.55, "#fbe9d3"], [0.7, "#fdb863"], [0.85, "#e08214"], [1, "#b35806"]];
+  const blockColours = { skipped: "#ffffff", partial: "#fdb863", full: "#2171b5" };
+
+  // plotly.js reads labels as a small HTML subset: a learner's "<script>" or "<pad>" must stay text.
+  const escape = s => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+  // kinds: 0 finite, 1 −∞, 2 NaN, 3 +∞ (JSON has no infinities, so the cell is null and its kind says why).
+  function label(v, kind, decimals) {
+    if (kind === 1) return "−∞";
+    if (kind === 2) return "NaN";
+    if (kind === 3) return "+∞";
+    const s = v.toFixed(decimals);
+    return /^-?[0.]+$/.test(s) ? s.replace("-", "") : s;
+  }
+
+  function axis(labels, reversed, title) {
+    const n = labels.length;
+    return {
+      tickmode: "array", tickvals: labels.map((_, i) => i), ticktext: labels.map(escape),
+      range: reversed ? [n - 0.5, -0.5] : [-0.5, n - 0.5], autorange: false, showgrid: false, zeroline: false,
+      ticks: "outside", ticklen: 4, tickcolor: "rgba(0,0,0,0)", showline: false, automargin: true,
+      tickfont: { size: 12 }, title: { text: escape(title) },
+      ...(reversed ? { scaleanchor: "x", scaleratio: 1, constrain: "domain" } : {}),
+    };
+  }
+
+  function heatmap(element, h) {
+    const r = h.rows.length, c = h.cols.length;
+    const cell = Math.max(22, Math.min(46, Math.floor(360 / Math.max(r, c))));
+    const fontSize = Math.max(8, Math.min(13, cell * 0.26));
+    const showValues = cell >= 30;
+    const z = [], text = [], hover = [], special = [], shapes = [], annotations = [];
+    let any = false;
+    for (let i = 0; i < r; i++) {
+      z.push([]); text.push([]); hover.push([]); special.push([]);
+      for (let j = 0; j < c; j++) {
+        const v = h.cells[i][j], kind = h.kinds[i][j];
+        const shown = label(v, kind, h.decimals);
+        hover[i].push(escape(h.rows[i]) + " → " + escape(h.cols[j]) + ": " + shown);
+        if (kind === 0) {
+          z[i].push(h.asMask ? 0 : v); text[i].push(shown); special[i].push(null);
+          continue;
+        }
+        any = true;
+        z[i].push(null); text[i].push("");
+        special[i].push(kind === 2 ? 0 : kind === 1 ? 1 : 2);
+        if (kind === 1) {
+          const a = 0.12;
+          shapes.push({ type: "path", xref: "x", yref: "y", layer: "above", line: { color: cross, width: 1.2 },
+            path: `M ${j - 0.5 + a},${i - 0.5 + a} L ${j + 0.5 - a},${i + 0.5 - a} M ${j + 0.5 - a},${i - 0.5 + a} L ${j - 0.5 + a},${i + 0.5 - a}` });
+        }
+        annotations.push({ x: j, y: i, xref: "x", yref: "y", text: shown, showarrow: false, borderpad: 1,
+          font: { size: fontSize, color: kind === 2 ? "#8b1a1a" : "#404040" },
+          bgcolor: kind === 2 ? nan : kind === 1 ? masked : plusInf });
+      }
+    }
+    const base = { type: "heatmap", x: [...Array(c).keys()], y: [...Array(r).keys()], xgap: 1, ygap: 1,
+      hoverongaps: false, hovertemplate: "%{hovertext}<extra></extra>" };
+    const main = { ...base, z, text, hovertext: hover, showscale: false };
+    if (showValues) { main.texttemplate = "%{text}"; main.textfont = { size: fontSize }; }
+    const finite = h.cells.flat().filter((v, k) => h.kinds[Math.floor(k / c)][k % c] === 0);
+    const lo = Math.min(...finite), hi = Math.max(...finite);
+    let note = h.note || "";
+    if (h.asMask || finite.length === 0 || lo === hi) {
+      for (const row of z) for (let j = 0; j < c; j++) if (row[j] !== null) row[j] = 0;
+      Object.assign(main, { colorscale: [[0, maskVisible], [1, maskVisible]], zmin: 0, zmax: 1 });
+      if (!h.asMask && finite.length > 0) {
+        note = (any ? "every finite cell exactly " : "all exactly ") + label(lo, 0, h.decimals);
+      }
+    } else if (lo < 0) {
+      const reach = Math.max(-lo, hi, 0);
+      Object.assign(main, { colorscale: diverging, zmin: -reach, zmax: reach });
+    } else {
+      Object.assign(main, { colorscale: blues, zmin: 0, zmax: hi });
+    }
+    const traces = [main];
+    if (any) {
+      traces.push({ ...base, name: "not a finite number", z: special, hovertext: hover, zmin: 0, zmax: 2, showscale: false,
+        colorscale: [[0, nan], [0.5, masked], [1, plusInf]] });
+    }
+    const margin = { l: 60, r: 10, t: note ? 70 : 50, b: 50 };
+    const layout = {
+      title: { text: escape(h.title) + (note ? "<br><i>" + escape(note) + "</i>" : ""), x: 0.5, xanchor: "center", font: { size: 14 } },
+      width: Math.max(c * cell + margin.l + margin.r + 20, 220), height: r * cell + margin.t + margin.b + 20, margin,
+      plot_bgcolor: "white", paper_bgcolor: "white", font: { family: "Arial, sans-serif", color: "#222" },
+      hovermode: "closest", showlegend: false,
+      xaxis: axis(h.cols, false, h.xTitle), yaxis: axis(h.rows, true, h.yTitle), shapes, annotations,
+    };
+    element.heatmap = h;
+    return Plotly.react(element, traces, layout, { displayModeBar: false, responsive: false, staticPlot: false });
+  }
+
+  // A block plan: one flat colour per block (skipped / partial / full), its word in the cell.
+  function blocks(element, b) {
+    const kinds = ["skipped", "partial", "full"];
+    const r = b.work.length, c = b.work[0].length;
+    const z = b.work.map(row => row.map(w => kinds.indexOf(w)));
+    const colours = [[0, blockColours.skipped], [0.333, blockColours.skipped], [0.333, blockColours.partial],
+      [0.667, blockColours.partial], [0.667, blockColours.full], [1, blockColours.full]];
+    const trace = { type: "heatmap", z, x: [...Array(c).keys()], y: [...Array(r).keys()], xgap: 2, ygap: 2, zmin: -0.5, zmax: 2.5,
+      colorscale: colours, showscale: false, text: b.work, texttemplate: "%{text}", textfont: { size: 11 },
+      hovertemplate: "query block %{y}, key block %{x}: %{text}<extra></extra>" };
+    const cell = Math.max(40, Math.min(70, Math.floor(320 / Math.max(r, c))));
+    const names = n => [...Array(n).keys()].map(i => String(i));
+    element.blockPlan = b;
+    return Plotly.react(element, [trace], {
+      title: { text: escape(b.title), font: { size: 14 } }, width: c * cell + 110, height: r * cell + 120,
+      margin: { l: 70, r: 10, t: 50, b: 60 }, plot_bgcolor: "#eee", paper_bgcolor: "white",
+      font: { family: "Arial, sans-serif", color: "#222" },
+      xaxis: axis(names(c), false, "key block"), yaxis: axis(names(r), true, "query block"),
+    }, { displayModeBar: false });
+  }
+
+  function draw(json) {
+    const charts = JSON.parse(json);
+    const started = performance.now();
+    const all = [];
+    for (const chart of charts) {
+      const element = document.getElementById(chart.id);
+      if (!element) continue;
+      all.push(chart.blocks ? blocks(element, chart.blocks) : heatmap(element, chart.heatmap));
+    }
+    return Promise.all(all).then(() => {
+      window.playground.lastDrawMs = performance.now() - started;
+      window.playground.draws = (window.playground.draws || 0) + 1;
+      document.body.dataset.draws = String(window.playground.draws);
+    });
+  }
+
+  return { draw, draws: 0, lastDrawMs: 0 };
+})();

@@ -1,0 +1,216 @@
+using System.Diagnostics;
+
+namespace Playground.Tests;
+
+/// <summary>
+/// What every playground test shares: the published playground (the build of this project publishes it)
+/// with the book's plotly.js beside it, served with <see cref="SiteServer"/> on 127.0.0.1 as the README's
+/// serve command does, and one headless Chromium driven by Playwright. No browser: the tests are skipped
+/// (<see cref="Browser"/>), or in CI fail with the reason.
+/// </summary>
+public sealed class PlaygroundFixture : IAsyncLifetime
+{
+    /// <summary>Generous: two shared cores and a cold Chromium.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run",
+    ];
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private string? _browserError;
+
+    public SiteServer Server { get; private set; } = null!;
+
+    /// <summary>The playground's address ("http://127.0.0.1:PORT/playground/").</summary>
+    public string Address => Server.PlaygroundAddress;
+
+    public static string Root { get; } = RepositoryLayout.FindRoot(AppContext.BaseDirectory)
+                                         ?? throw new InvalidOperationException($"No {RepositoryLayout.SolutionFileName} above {AppContext.BaseDirectory}.");
+
+    /// <summary>The static folder the build published (same configuration as these tests).</summary>
+    public static string StaticFolder
+    {
+        get
+        {
+#if DEBUG
+            const string configuration = "Debug";
+#else
+            const string configuration = "Release";
+#endif
+            return Path.Combine(Root, "lib", "Playground", "bin", configuration, "net10.0", "publish", "wwwroot");
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(Path.Combine(StaticFolder, "index.html")))
+        {
+            throw new InvalidOperationException($"No published playground at {StaticFolder}: building tests/Playground.Tests publishes it.");
+        }
+
+        PlaygroundSite.AddPlotly(StaticFolder);
+        Server = new SiteServer(null, StaticFolder);
+        if (Browser.SkipReason is null)
+        {
+            await LaunchBrowserAsync();
+        }
+    }
+
+    private async Task LaunchBrowserAsync()
+    {
+        if (!Browser.Installed)
+        {
+            _browserError = $"Chromium is not installed at {Browser.DebianChromium}; the playground's browser tests need it. "
+                            + "Install it with: apt-get install chromium   (as root; .ci/run does this on CI).";
+            return;
+        }
+
+        try
+        {
+            _playwright = await Playwright.CreateAsync();
+            _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = Browser.ExecutablePath,
+                Headless = true,
+                Args = ChromiumArgs,
+                Timeout = (float)Timeout.TotalMilliseconds,
+            });
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException or InvalidOperationException)
+        {
+            _browserError = $"Headless Chromium ({Browser.ExecutablePath ?? "Playwright's own"}) could not be started through Playwright: {e.Message}";
+        }
+    }
+
+    /// <summary>
+    /// A fresh page (its own context, so a cold cache) that records console errors, page errors and every request;
+    /// any request to anything but the local server is stopped before it leaves.
+    /// </summary>
+    public async Task<PlaygroundPage> NewPageAsync()
+    {
+        if (_browser is null)
+        {
+            Assert.Fail(_browserError ?? "The browser was not started.");
+        }
+
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
+        });
+        context.SetDefaultTimeout((float)Timeout.TotalMilliseconds);
+        var page = new PlaygroundPage(context, await context.NewPageAsync(), Server.Address);
+        await context.RouteAsync("**/*", async route =>
+        {
+            if (route.Request.Url.StartsWith(Server.Address, StringComparison.Ordinal))
+            {
+                await route.ContinueAsync();
+            }
+            else
+            {
+                page.Blocked.Add(route.Request.Url);
+                await route.AbortAsync();
+            }
+        });
+        return page;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+        Server?.Dispose();
+    }
+}
+
+/// <summary>A page and what it did: console errors, uncaught errors, every request, and what was kept from leaving the machine.</summary>
+public sealed class PlaygroundPage : IAsyncDisposable
+{
+    private readonly IBrowserContext _context;
+    private readonly string _server;
+
+    public PlaygroundPage(IBrowserContext context, IPage page, string server)
+    {
+        _context = context;
+        _server = server;
+        Page = page;
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                Errors.Add($"console error: {message.Text} ({message.Location})");
+            }
+        };
+        page.PageError += (_, error) => Errors.Add($"page error: {error}");
+        page.Request += (_, request) => Requests.Add(request.Url);
+        page.Dialog += async (_, dialog) =>
+        {
+            Errors.Add($"dialog {dialog.Type}: {dialog.Message}");
+            await dialog.DismissAsync();
+        };
+    }
+
+    public IPage Page { get; }
+
+    public List<string> Errors { get; } = [];
+
+    public List<string> Requests { get; } = [];
+
+    /// <summary>Requests to anything but the local server, stopped before they left.</summary>
+    public List<string> Blocked { get; } = [];
+
+    /// <summary>Requests to anything but the local server (data: and blob: addresses stay in the page).</summary>
+    public IEnumerable<string> RequestsOffTheMachine =>
+        Requests.Where(url => !(url.StartsWith(_server, StringComparison.Ordinal)
+                                || url.StartsWith("data:", StringComparison.Ordinal)
+                                || url.StartsWith("blob:", StringComparison.Ordinal)))
+            .Concat(Blocked);
+
+    /// <summary>Opens an address of the playground and waits for its first charts; returns how long that took.</summary>
+    public async Task<TimeSpan> OpenAsync(string url, int draws = 1)
+    {
+        var clock = Stopwatch.StartNew();
+        var response = await Page.GotoAsync(url);
+        Assert.True(response is null || response.Ok, $"{url} did not load: {response?.Status}");
+        await WaitForDrawsAsync(draws);
+        return clock.Elapsed;
+    }
+
+    /// <summary>How many times playground.js has drawn.</summary>
+    public async Task<int> DrawsAsync() =>
+        int.TryParse(await Page.EvaluateAsync<string?>("() => document.body.dataset.draws ?? '0'"), out var n) ? n : 0;
+
+    /// <summary>Waits until playground.js has drawn at least <paramref name="count"/> times.</summary>
+    public Task WaitForDrawsAsync(int count) =>
+        Page.WaitForFunctionAsync($"() => Number(document.body.dataset.draws || 0) >= {count}");
+
+    /// <summary>The heatmap the page shows in the element <paramref name="id"/>, as playground.js received it.</summary>
+    public async Task<HeatmapData> HeatmapAsync(string id) =>
+        await Page.EvaluateAsync<HeatmapData>($"() => document.getElementById('{id}').heatmap");
+
+    public async ValueTask DisposeAsync() => await _context.CloseAsync();
+}
+
+/// <summary>A heatmap's data as the page holds it: kinds 0 finite, 1 −∞, 2 NaN, 3 +∞.</summary>
+public sealed class HeatmapData
+{
+    public string Title { get; set; } = "";
+    public string[] Rows { get; set; } = [];
+    public string[] Cols { get; set; } = [];
+    public double?[][] Cells { get; set; } = [];
+    public int[][] Kinds { get; set; } = [];
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class PlaygroundCollection : ICollectionFixture<PlaygroundFixture>
+{
+    /// <summary>Every playground test shares one fixture and runs one after another.</summary>
+    public const string Name = "The playground in a browser";
+}
