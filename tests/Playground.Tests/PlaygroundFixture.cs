@@ -31,11 +31,19 @@ public sealed class PlaygroundFixture : IAsyncLifetime
     public static string Root { get; } = RepositoryLayout.FindRoot(AppContext.BaseDirectory)
                                          ?? throw new InvalidOperationException($"No {RepositoryLayout.SolutionFileName} above {AppContext.BaseDirectory}.");
 
-    /// <summary>The static folder the build published (same configuration as these tests).</summary>
+    /// <summary>
+    /// The static folder the build published (same configuration as these tests), or the one PLAYGROUND_STATIC_FOLDER
+    /// names (e.g. artifacts/playground/wwwroot, the Release publish, to measure it).
+    /// </summary>
     public static string StaticFolder
     {
         get
         {
+            if (Environment.GetEnvironmentVariable("PLAYGROUND_STATIC_FOLDER") is { Length: > 0 } chosen)
+            {
+                return Path.GetFullPath(chosen, Root);
+            }
+
 #if DEBUG
             const string configuration = "Debug";
 #else

@@ -30,7 +30,7 @@ window.playground = (function () {
     return {
       tickmode: "array", tickvals: labels.map((_, i) => i), ticktext: labels.map(escape),
       range: reversed ? [n - 0.5, -0.5] : [-0.5, n - 0.5], autorange: false, showgrid: false, zeroline: false,
-      ticks: "outside", ticklen: 4, tickcolor: "rgba(0,0,0,0)", showline: false, automargin: true,
+      ticks: "outside", ticklen: 4, tickcolor: "rgba(0,0,0,0)", showline: false, automargin: false,
       tickfont: { size: 12 }, title: { text: escape(title) },
       ...(reversed ? { scaleanchor: "x", scaleratio: 1, constrain: "domain" } : {}),
     };
@@ -41,31 +41,35 @@ window.playground = (function () {
     const cell = Math.max(22, Math.min(46, Math.floor(360 / Math.max(r, c))));
     const fontSize = Math.max(8, Math.min(13, cell * 0.26));
     const showValues = cell >= 30;
-    const z = [], text = [], hover = [], special = [], shapes = [], annotations = [];
+    const z = [], text = [], hover = [], special = [], specialText = [];
+    let crosses = "";
     let any = false;
+    // A cross over a −∞ cell: four arms from the corners that stop short of the centre, where its label sits.
+    const a = 0.12, t = 0.26;
     for (let i = 0; i < r; i++) {
-      z.push([]); text.push([]); hover.push([]); special.push([]);
+      z.push([]); text.push([]); hover.push([]); special.push([]); specialText.push([]);
       for (let j = 0; j < c; j++) {
         const v = h.cells[i][j], kind = h.kinds[i][j];
         const shown = label(v, kind, h.decimals);
         hover[i].push(escape(h.rows[i]) + " → " + escape(h.cols[j]) + ": " + shown);
         if (kind === 0) {
-          z[i].push(h.asMask ? 0 : v); text[i].push(shown); special[i].push(null);
+          z[i].push(h.asMask ? 0 : v); text[i].push(shown); special[i].push(null); specialText[i].push("");
           continue;
         }
         any = true;
         z[i].push(null); text[i].push("");
         special[i].push(kind === 2 ? 0 : kind === 1 ? 1 : 2);
+        specialText[i].push(shown);
         if (kind === 1) {
-          const a = 0.12;
-          shapes.push({ type: "path", xref: "x", yref: "y", layer: "above", line: { color: cross, width: 1.2 },
-            path: `M ${j - 0.5 + a},${i - 0.5 + a} L ${j + 0.5 - a},${i + 0.5 - a} M ${j + 0.5 - a},${i - 0.5 + a} L ${j - 0.5 + a},${i + 0.5 - a}` });
+          for (const [dx, dy] of [[-1, -1], [1, -1], [1, 1], [-1, 1]]) {
+            crosses += `M ${j + dx * (0.5 - a)},${i + dy * (0.5 - a)} L ${j + dx * t},${i + dy * t} `;
+          }
         }
-        annotations.push({ x: j, y: i, xref: "x", yref: "y", text: shown, showarrow: false, borderpad: 1,
-          font: { size: fontSize, color: kind === 2 ? "#8b1a1a" : "#404040" },
-          bgcolor: kind === 2 ? nan : kind === 1 ? masked : plusInf });
       }
     }
+    // One path for every cross and the labels as the text of the flat-coloured trace: a few elements, not one per cell.
+    const shapes = crosses ? [{ type: "path", xref: "x", yref: "y", layer: "above", line: { color: cross, width: 1.2 }, path: crosses }] : [];
+    const annotations = [];
     const base = { type: "heatmap", x: [...Array(c).keys()], y: [...Array(r).keys()], xgap: 1, ygap: 1,
       hoverongaps: false, hovertemplate: "%{hovertext}<extra></extra>" };
     const main = { ...base, z, text, hovertext: hover, showscale: false };
@@ -88,12 +92,15 @@ window.playground = (function () {
     const traces = [main];
     if (any) {
       traces.push({ ...base, name: "not a finite number", z: special, hovertext: hover, zmin: 0, zmax: 2, showscale: false,
-        colorscale: [[0, nan], [0.5, masked], [1, plusInf]] });
+        colorscale: [[0, nan], [0.5, masked], [1, plusInf]], text: specialText,
+        ...(cell >= 20 ? { texttemplate: "%{text}", textfont: { size: fontSize, color: "#404040" } } : {}) });
     }
-    const margin = { l: 60, r: 10, t: note ? 70 : 50, b: 50 };
+    // Margins from the longest labels (no automargin: it lays a chart out twice, and an update must be quick).
+    const longest = labels => Math.max(...labels.map(l => String(l).length));
+    const margin = { l: Math.min(260, 34 + 7.2 * longest(h.rows)), r: 10, t: note ? 70 : 50, b: Math.min(200, 40 + 6.5 * longest(h.cols)) };
     const layout = {
       title: { text: escape(h.title) + (note ? "<br><i>" + escape(note) + "</i>" : ""), x: 0.5, xanchor: "center", font: { size: 14 } },
-      width: Math.max(c * cell + margin.l + margin.r + 20, 220), height: r * cell + margin.t + margin.b + 20, margin,
+      width: Math.max(c * cell + margin.l + margin.r, 220), height: r * cell + margin.t + margin.b, margin,
       plot_bgcolor: "white", paper_bgcolor: "white", font: { family: "Arial, sans-serif", color: "#222" },
       hovermode: "closest", showlegend: false,
       xaxis: axis(h.cols, false, h.xTitle), yaxis: axis(h.rows, true, h.yTitle), shapes, annotations,
@@ -117,7 +124,7 @@ window.playground = (function () {
     element.blockPlan = b;
     return Plotly.react(element, [trace], {
       title: { text: escape(b.title), font: { size: 14 } }, width: c * cell + 110, height: r * cell + 120,
-      margin: { l: 70, r: 10, t: 50, b: 60 }, plot_bgcolor: "#eee", paper_bgcolor: "white",
+      margin: { l: 90, r: 10, t: 50, b: 60 }, plot_bgcolor: "#eee", paper_bgcolor: "white",
       font: { family: "Arial, sans-serif", color: "#222" },
       xaxis: axis(names(c), false, "key block"), yaxis: axis(names(r), true, "query block"),
     }, { displayModeBar: false });
@@ -134,6 +141,8 @@ window.playground = (function () {
     }
     return Promise.all(all).then(() => {
       window.playground.lastDrawMs = performance.now() - started;
+      // Milliseconds from the start of the page's navigation to its first charts: the first render.
+      window.playground.firstDrawAt = window.playground.firstDrawAt || performance.now();
       window.playground.draws = (window.playground.draws || 0) + 1;
       document.body.dataset.draws = String(window.playground.draws);
     });

@@ -1,0 +1,57 @@
+using Xunit.Abstractions;
+
+namespace Playground.Tests;
+
+/// <summary>
+/// The playground's figures, measured in the page and written to the test output (never asserted as times):
+/// the first render from a cold cache, the bytes served for it, and an update for sentences of 16 tokens.
+/// PLAYGROUND_STATIC_FOLDER=artifacts/playground/wwwroot measures the Release publish.
+/// </summary>
+[Collection(PlaygroundCollection.Name)]
+public sealed class FiguresTests(PlaygroundFixture fixture, ITestOutputHelper output)
+{
+    private const string TypeAndWait =
+        """
+        async text => {
+          const input = document.getElementById('source');
+          const before = Number(document.body.dataset.draws || 0);
+          const drawn = new Promise(resolve => new MutationObserver((_, observer) => {
+            if (Number(document.body.dataset.draws || 0) > before) { observer.disconnect(); resolve(); }
+          }).observe(document.body, { attributes: true }));
+          const started = performance.now();
+          input.value = text;
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+          await drawn;
+          return performance.now() - started;
+        }
+        """;
+
+    [BrowserFact]
+    public async Task Sixteen_token_sentences_update_on_every_keystroke()
+    {
+        await using var page = await fixture.NewPageAsync();
+        var sent = fixture.Server.BytesSent;
+        await page.OpenAsync(fixture.Address + "?maxLength=16&masks=both");
+        var firstDraw = await page.Page.EvaluateAsync<double>("() => window.playground.firstDrawAt");
+        output.WriteLine($"first render: {firstDraw:0} ms from navigation start (cold cache), {(fixture.Server.BytesSent - sent) / 1e6:0.00} MB served");
+
+        var letters = "abcdefghijklmnopqrstuvwxyz";
+        var times = new List<double>();
+        var draws = new List<double>();
+        for (int k = 0; k < 12; k++)
+        {
+            var sentence = string.Join(" ", Enumerable.Range(0, 16).Select(i => letters[(i * 7 + k) % 26]));
+            times.Add(await page.Page.EvaluateAsync<double>(TypeAndWait, sentence));
+            draws.Add(await page.Page.EvaluateAsync<double>("() => window.playground.lastDrawMs"));
+            var weights = await page.HeatmapAsync("weights");
+            Assert.Equal(sentence.Split(' '), weights.Cols);
+        }
+
+        times.Sort();
+        draws.Sort();
+        output.WriteLine($"update, 16 tokens (input event → three heatmaps drawn): median {times[times.Count / 2]:0} ms, "
+                         + $"max {times[^1]:0} ms, min {times[0]:0} ms over {times.Count}; of which plotly.js drawing: median {draws[draws.Count / 2]:0} ms; "
+                         + await page.Page.InnerTextAsync("#timing"));
+        MasksPageTests.AssertClean(page);
+    }
+}
