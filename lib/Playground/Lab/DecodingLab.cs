@@ -3,7 +3,7 @@ using MathNet.Numerics.LinearAlgebra;
 
 namespace Playground.Lab;
 
-/// <summary>One step of greedy decoding as the decoding page draws it (lesson 07).</summary>
+/// <summary>One step of greedy decoding as the decoding page draws it (the inference lesson).</summary>
 /// <param name="Inputs">The decoder's input at this step: &lt;s&gt; and the tokens generated before it.</param>
 /// <param name="Mask">The causal mask of the decoder's self-attention, one row and column more each step.</param>
 /// <param name="SelfAttention">The chosen layer and head's self-attention so far: row t was computed at step t.</param>

@@ -3,7 +3,7 @@ using MathNet.Numerics.LinearAlgebra;
 
 namespace Playground.Lab;
 
-/// <summary>Which attention of the encoder–decoder the masks page shows (lesson 01's three attentions).</summary>
+/// <summary>Which attention of the encoder–decoder the masks page shows (the first lesson's three attentions).</summary>
 public enum AttentionKind { Encoder, Decoder, Cross }
 
 /// <summary>Which masks are on.</summary>
@@ -47,7 +47,7 @@ public sealed record MaskView(
 /// The masks page's sums, all by the course library: the trained model's first layer (data/reverse-model.json)
 /// embeds the sentences, and its multi-head attention computes each head's scores, masked scores and weights
 /// under the masks the learner chose (<see cref="AttentionLab.Mask"/>). A fully masked row gets zeros, as
-/// PyTorch ≥ 2.5 does (lesson 09).
+/// PyTorch ≥ 2.5 does (the pitfalls lesson).
 /// </summary>
 public static class MaskLab
 {
@@ -104,7 +104,7 @@ public static class MaskLab
                     query = layer.Norm1.Forward(x + layer.SelfAttention.Forward(x, x, x, self, policy).Output);
                 }
                 (queries, keys) = (target, source);
-                // Cross-attention has no causal mask (lesson 06): only the source's padding can be hidden.
+                // Cross-attention has no causal mask (the cross-attention lesson): only the source's padding can be hidden.
                 mask = inputs.Padding
                     ? AttentionLab.Mask.KeyPadding(source.Ids.Select(Vocabulary.IsPad).ToArray(), target.Ids.Length)
                     : AttentionLab.Mask.All(target.Ids.Length, source.Ids.Length);
@@ -171,7 +171,7 @@ public static class MaskLab
         }
         if (now.FullyMaskedRows.Count > 0)
             said.Add($"Row{(now.FullyMaskedRows.Count > 1 ? "s" : "")} {string.Join(", ", now.FullyMaskedRows.Select(r => now.Queries[r]))} "
-                     + "see no key at all: a plain softmax would give NaN; here they get zeros, as PyTorch ≥ 2.5 does (lesson 09).");
+                     + "see no key at all: a plain softmax would give NaN; here they get zeros, as PyTorch ≥ 2.5 does (the pitfalls lesson).");
         return string.Join(" ", said);
     }
 

@@ -4,7 +4,7 @@ using AttentionLab;
 namespace Playground.Lab;
 
 /// <summary>
-/// The small trained model of lessons 07 and 08 (data/reverse-model.json: it reverses 1 to 5 letters from a … h),
+/// The small trained model of the inference and training lessons (data/reverse-model.json: it reverses 1 to 5 letters from a … h),
 /// with the course vocabulary, fetched once from the app's own folder.
 /// </summary>
 public sealed class ReverseModel

@@ -2,7 +2,7 @@ using AttentionLab;
 
 namespace Playground.Lab;
 
-/// <summary>The masks of today's language models (lessons 10 and 11 of the book: attention at scale, today's masks).</summary>
+/// <summary>The masks of today's language models (the lessons on attention at scale and on today's masks).</summary>
 public enum TodaysMask { Causal, SlidingWindow, Document, Prefix }
 
 /// <summary>What the learner set on the page of today's masks.</summary>
@@ -42,7 +42,7 @@ public sealed record TodaysView(TodaysInputs Inputs, AttentionLab.Mask Mask, Blo
         return i.Causal ? document & AttentionLab.Mask.Causal(ids.Length) : document;
     }
 
-    /// <summary>The plan in the words of lesson 10: how many blocks a fused kernel skips, masks or computes whole.</summary>
+    /// <summary>The plan in the words of the attention-at-scale lesson: how many blocks a fused kernel skips, masks or computes whole.</summary>
     public string Describe()
     {
         int skipped = Plan.Count(BlockWork.Skipped), partial = Plan.Count(BlockWork.Masked), full = Plan.Count(BlockWork.Full);
