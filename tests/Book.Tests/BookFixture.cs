@@ -17,12 +17,6 @@ public sealed class BookFixture : IAsyncLifetime
     /// <summary>Generous: two shared cores, a cold Chromium and large pages.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
-    private static readonly string[] ChromiumArgs =
-    [
-        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run",
-    ];
-
     private IPlaywright? _playwright;
     private IBrowser? _browser;
     private string? _browserError;
@@ -75,33 +69,8 @@ public sealed class BookFixture : IAsyncLifetime
                   + $"browser {(clock.Elapsed - lessons - learnerText).TotalSeconds:0.0} s";
     }
 
-    private async Task LaunchBrowserAsync()
-    {
-        if (!Browser.Installed)
-        {
-            _browserError = $"Chromium is not installed at {Browser.DebianChromium}; the book's browser tests need it. "
-                            + "Install it with: apt-get install chromium   (as root; .ci/run does this on CI).";
-            return;
-        }
-
-        try
-        {
-            // No download: ExecutablePath points at Debian's Chromium (or, left null, at a Chromium Playwright
-            // installed itself), and the Node driver comes with the package (bin/.playwright).
-            _playwright = await Playwright.CreateAsync();
-            _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = Browser.ExecutablePath,
-                Headless = true,
-                Args = ChromiumArgs,
-                Timeout = (float)Timeout.TotalMilliseconds,
-            });
-        }
-        catch (Exception e) when (e is PlaywrightException or TimeoutException or InvalidOperationException)
-        {
-            _browserError = $"Headless Chromium ({Browser.ExecutablePath ?? "Playwright's own"}) could not be started through Playwright: {e.Message}";
-        }
-    }
+    private async Task LaunchBrowserAsync() =>
+        (_playwright, _browser, _browserError) = await HeadlessChromium.LaunchAsync(Timeout, "the book's browser tests");
 
     /// <summary>A fresh page (its own context, 1280×900) that records console errors, page errors, requests and dialogs.</summary>
     public async Task<BrowserPage> NewPageAsync()
@@ -111,12 +80,7 @@ public sealed class BookFixture : IAsyncLifetime
             Assert.Fail(_browserError ?? "The browser was not started.");
         }
 
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
-        });
-        context.SetDefaultTimeout((float)Timeout.TotalMilliseconds);
-        context.SetDefaultNavigationTimeout((float)Timeout.TotalMilliseconds);
+        var context = await HeadlessChromium.NewContextAsync(_browser, 1280, 900, Timeout);
         return new BrowserPage(context, await context.NewPageAsync());
     }
 

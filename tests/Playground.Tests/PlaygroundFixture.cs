@@ -13,12 +13,6 @@ public sealed class PlaygroundFixture : IAsyncLifetime
     /// <summary>Generous: two shared cores and a cold Chromium.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
-    private static readonly string[] ChromiumArgs =
-    [
-        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run",
-    ];
-
     private IPlaywright? _playwright;
     private IBrowser? _browser;
     private string? _browserError;
@@ -68,31 +62,8 @@ public sealed class PlaygroundFixture : IAsyncLifetime
         }
     }
 
-    private async Task LaunchBrowserAsync()
-    {
-        if (!Browser.Installed)
-        {
-            _browserError = $"Chromium is not installed at {Browser.DebianChromium}; the playground's browser tests need it. "
-                            + "Install it with: apt-get install chromium   (as root; .ci/run does this on CI).";
-            return;
-        }
-
-        try
-        {
-            _playwright = await Playwright.CreateAsync();
-            _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = Browser.ExecutablePath,
-                Headless = true,
-                Args = ChromiumArgs,
-                Timeout = (float)Timeout.TotalMilliseconds,
-            });
-        }
-        catch (Exception e) when (e is PlaywrightException or TimeoutException or InvalidOperationException)
-        {
-            _browserError = $"Headless Chromium ({Browser.ExecutablePath ?? "Playwright's own"}) could not be started through Playwright: {e.Message}";
-        }
-    }
+    private async Task LaunchBrowserAsync() =>
+        (_playwright, _browser, _browserError) = await HeadlessChromium.LaunchAsync(Timeout, "the playground's browser tests");
 
     /// <summary>
     /// A fresh page (its own context, so a cold cache) that records console errors, page errors and every request;
@@ -105,11 +76,7 @@ public sealed class PlaygroundFixture : IAsyncLifetime
             Assert.Fail(_browserError ?? "The browser was not started.");
         }
 
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
-        });
-        context.SetDefaultTimeout((float)Timeout.TotalMilliseconds);
+        var context = await HeadlessChromium.NewContextAsync(_browser, 1400, 900, Timeout);
         var page = new PlaygroundPage(context, await context.NewPageAsync(), Server.Address);
         await context.RouteAsync("**/*", async route =>
         {

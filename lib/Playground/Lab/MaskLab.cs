@@ -56,9 +56,9 @@ public static class MaskLab
         if (inputs.MaxLength < 1 || inputs.MaxLength > model.Config.MaxLength)
             throw new ArgumentException($"The maximum length must be 1 to {model.Config.MaxLength}; it is {inputs.MaxLength}.");
         var source = Read(vocabulary, inputs.Source, "source").PadTo(inputs.MaxLength, inputs.Side);
-        var target = Read(vocabulary, inputs.Target, "target", extra: 1).WithStart().PadTo(inputs.MaxLength, inputs.Side);
+        var target = Read(vocabulary, inputs.Target, "target").WithStart().PadTo(inputs.MaxLength, inputs.Side);
         int head = Math.Clamp(inputs.Head, 0, model.Config.Heads - 1);
-        const FullyMaskedRowPolicy policy = FullyMaskedRowPolicy.Zeros;
+        const FullyMaskedRowPolicy policy = Policy;
 
         MultiHeadAttentionResult result;
         TypedSentence queries, keys;
@@ -68,21 +68,13 @@ public static class MaskLab
             case AttentionKind.Encoder:
             {
                 var layer = model.EncoderLayers[0];
-                var x = model.EmbedSource(source.Ids);
-                if (layer.NormFirst) x = layer.Norm1.Forward(x);
-                (queries, keys) = (source, source);
-                mask = Choose(inputs, source.Ids.Length, source.Ids.Length, source.Ids);
-                result = layer.SelfAttention.Forward(x, x, x, mask, policy);
+                (queries, keys, mask, result) = Self(layer.SelfAttention, layer.NormFirst ? layer.Norm1 : null, model.EmbedSource(source.Ids), source, inputs);
                 break;
             }
             case AttentionKind.Decoder:
             {
                 var layer = model.DecoderLayers[0];
-                var x = model.EmbedTarget(target.Ids);
-                if (layer.NormFirst) x = layer.Norm1.Forward(x);
-                (queries, keys) = (target, target);
-                mask = Choose(inputs, target.Ids.Length, target.Ids.Length, target.Ids);
-                result = layer.SelfAttention.Forward(x, x, x, mask, policy);
+                (queries, keys, mask, result) = Self(layer.SelfAttention, layer.NormFirst ? layer.Norm1 : null, model.EmbedTarget(target.Ids), target, inputs);
                 break;
             }
             default:
@@ -117,6 +109,17 @@ public static class MaskLab
             mask.ToAdditive(), result.HeadScores[head], result.HeadMaskedScores[head], result.HeadWeights[head], mask.FullyMaskedRows());
     }
 
+    private const FullyMaskedRowPolicy Policy = FullyMaskedRowPolicy.Zeros;
+
+    /// <summary>A self-attention (the layer's first sublayer: its input, normalised first in a pre-norm layer) under the chosen masks.</summary>
+    private static (TypedSentence, TypedSentence, Mask, MultiHeadAttentionResult) Self(
+        MultiHeadAttention attention, LayerNorm? normFirst, Matrix<double> embedded, TypedSentence sentence, MaskInputs inputs)
+    {
+        var x = normFirst is null ? embedded : normFirst.Forward(embedded);
+        var mask = Choose(inputs, sentence.Ids.Length, sentence.Ids.Length, sentence.Ids);
+        return (sentence, sentence, mask, attention.Forward(x, x, x, mask, Policy));
+    }
+
     private static Mask Choose(MaskInputs inputs, int queries, int keys, int[] keyIds)
     {
         var mask = AttentionLab.Mask.All(queries, keys);
@@ -125,7 +128,7 @@ public static class MaskLab
         return mask;
     }
 
-    private static TypedSentence Read(Vocabulary vocabulary, string text, string name, int extra = 0)
+    private static TypedSentence Read(Vocabulary vocabulary, string text, string name)
     {
         var sentence = TypedSentence.Read(vocabulary, text);
         if (sentence.Ids.Length == 0)
