@@ -85,12 +85,12 @@ public sealed class MasksPageTests(PlaygroundFixture fixture, ITestOutputHelper 
         await page.Page.FillAsync("#source", typed);
         await page.Page.FillAsync("#max-length", "6");
         await page.WaitForDrawsAsync(draws + 1);
-        await page.Page.WaitForFunctionAsync("() => document.getElementById('weights').heatmap.cols.length === 6");
+        await page.Page.WaitForFunctionAsync("() => window.playground.heatmaps['weights'].cols.length === 6");
 
         var weights = await page.HeatmapAsync("weights");
         Assert.Equal(["<script>alert(1)</script>", "<img", "src=x", "onerror=alert(2)>", "a", "<pad>"], weights.Cols);
         // The axis shows the words as text; no element was made of them and nothing ran.
-        var ticks = await page.Page.Locator("#weights .xtick text").AllTextContentsAsync();
+        var ticks = await page.Page.Locator("#masks-figure .xtick text").AllTextContentsAsync();
         Assert.Contains("<script>alert(1)</script>", ticks);
         Assert.Equal(scripts, await page.Page.EvaluateAsync<int>("() => document.scripts.length"));
         Assert.Equal(0, await page.Page.Locator("img").CountAsync());

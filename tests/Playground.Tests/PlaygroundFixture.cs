@@ -166,9 +166,9 @@ public sealed class PlaygroundPage : IAsyncDisposable
     public Task WaitForDrawsAsync(int count) =>
         Page.WaitForFunctionAsync($"() => Number(document.body.dataset.draws || 0) >= {count}");
 
-    /// <summary>The heatmap the page shows in the element <paramref name="id"/>, as playground.js received it.</summary>
+    /// <summary>The heatmap the page shows as the panel <paramref name="id"/> ("weights"), as playground.js received it.</summary>
     public async Task<HeatmapData> HeatmapAsync(string id) =>
-        await Page.EvaluateAsync<HeatmapData>($"() => document.getElementById('{id}').heatmap");
+        await Page.EvaluateAsync<HeatmapData>($"() => window.playground.heatmaps['{id}']");
 
     public async ValueTask DisposeAsync() => await _context.CloseAsync();
 }

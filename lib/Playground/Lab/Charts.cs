@@ -4,8 +4,14 @@ using MathNet.Numerics.LinearAlgebra;
 
 namespace Playground.Lab;
 
-/// <summary>One chart for playground.js to draw into the element <paramref name="Id"/>: a heatmap or a block plan.</summary>
-public sealed record Chart(string Id, Heatmap? Heatmap = null, BlockChart? Blocks = null);
+/// <summary>
+/// One figure for playground.js to draw into the element <paramref name="Id"/>: heatmaps side by side (each panel
+/// named, e.g. "weights") or a block plan.
+/// </summary>
+public sealed record Chart(string Id, Panel[]? Panels = null, BlockChart? Blocks = null);
+
+/// <summary>A named heatmap of a figure.</summary>
+public sealed record Panel(string Id, Heatmap Heatmap);
 
 /// <summary>
 /// A matrix as playground.js draws it. JSON has no −∞ or NaN, so such a cell is null and its kind says

@@ -1,8 +1,8 @@
 // The playground's drawing: every number comes from the course library running in .NET (WebAssembly);
 // this file only turns a heatmap description into a plotly.js chart, with the book's look: −∞ cells grey
 // and crossed out, NaN cells pink, token names on both axes, values in the cells, diverging colours for
-// signed data. The description stays on the chart's element (element.heatmap), so tests read the numbers
-// the page shows without reading pixels.
+// signed data. Each panel's description stays in playground.heatmaps[name], so tests read the numbers the
+// page shows without reading pixels.
 "use strict";
 
 window.playground = (function () {
@@ -25,20 +25,24 @@ window.playground = (function () {
     return /^-?[0.]+$/.test(s) ? s.replace("-", "") : s;
   }
 
-  function axis(labels, reversed, title) {
+  function axis(labels, reversed, title, anchor, domain) {
     const n = labels.length;
     return {
       tickmode: "array", tickvals: labels.map((_, i) => i), ticktext: labels.map(escape),
       range: reversed ? [n - 0.5, -0.5] : [-0.5, n - 0.5], autorange: false, showgrid: false, zeroline: false,
       ticks: "outside", ticklen: 4, tickcolor: "rgba(0,0,0,0)", showline: false, automargin: false,
-      tickfont: { size: 12 }, title: { text: escape(title) },
-      ...(reversed ? { scaleanchor: "x", scaleratio: 1, constrain: "domain" } : {}),
+      tickfont: { size: 12 }, title: { text: escape(title) }, anchor, domain,
     };
   }
 
-  function heatmap(element, h) {
+  // Room for the longest labels (no automargin: it lays a figure out twice, and an update must be quick).
+  const longest = labels => Math.max(...labels.map(l => String(l).length));
+  const rowLabelsWidth = h => Math.min(260, 34 + 7.2 * longest(h.rows));
+
+  // One panel of a figure: its traces, crosses and title on the axes x{k}/y{k}, left edge at `left` pixels.
+  function panel(h, k, left, cell, plot) {
     const r = h.rows.length, c = h.cols.length;
-    const cell = Math.max(22, Math.min(46, Math.floor(360 / Math.max(r, c))));
+    const xa = k === 0 ? "x" : "x" + (k + 1), ya = k === 0 ? "y" : "y" + (k + 1);
     const fontSize = Math.max(8, Math.min(13, cell * 0.26));
     const showValues = cell >= 30;
     const z = [], text = [], hover = [], special = [], specialText = [];
@@ -60,21 +64,18 @@ window.playground = (function () {
         z[i].push(null); text[i].push("");
         special[i].push(kind === 2 ? 0 : kind === 1 ? 1 : 2);
         specialText[i].push(shown);
-        if (kind === 1) {
+        if (kind === 1 && cell >= 16) {
           for (const [dx, dy] of [[-1, -1], [1, -1], [1, 1], [-1, 1]]) {
             crosses += `M ${j + dx * (0.5 - a)},${i + dy * (0.5 - a)} L ${j + dx * t},${i + dy * t} `;
           }
         }
       }
     }
-    // One path for every cross and the labels as the text of the flat-coloured trace: a few elements, not one per cell.
-    const shapes = crosses ? [{ type: "path", xref: "x", yref: "y", layer: "above", line: { color: cross, width: 1.2 }, path: crosses }] : [];
-    const annotations = [];
-    const base = { type: "heatmap", x: [...Array(c).keys()], y: [...Array(r).keys()], xgap: 1, ygap: 1,
+    const base = { type: "heatmap", x: [...Array(c).keys()], y: [...Array(r).keys()], xgap: 1, ygap: 1, xaxis: xa, yaxis: ya,
       hoverongaps: false, hovertemplate: "%{hovertext}<extra></extra>" };
     const main = { ...base, z, text, hovertext: hover, showscale: false };
     if (showValues) { main.texttemplate = "%{text}"; main.textfont = { size: fontSize }; }
-    const finite = h.cells.flat().filter((v, k) => h.kinds[Math.floor(k / c)][k % c] === 0);
+    const finite = h.cells.flat().filter((v, q) => h.kinds[Math.floor(q / c)][q % c] === 0);
     const lo = Math.min(...finite), hi = Math.max(...finite);
     let note = h.note || "";
     if (h.asMask || finite.length === 0 || lo === hi) {
@@ -93,21 +94,52 @@ window.playground = (function () {
     if (any) {
       traces.push({ ...base, name: "not a finite number", z: special, hovertext: hover, zmin: 0, zmax: 2, showscale: false,
         colorscale: [[0, nan], [0.5, masked], [1, plusInf]], text: specialText,
-        ...(cell >= 20 ? { texttemplate: "%{text}", textfont: { size: fontSize, color: "#404040" } } : {}) });
+        // Labelled where a label fits beside the cross (the book labels from 20 px; text costs update time).
+        ...(cell >= 24 ? { texttemplate: "%{text}", textfont: { size: fontSize, color: "#404040" } } : {}) });
     }
-    // Margins from the longest labels (no automargin: it lays a chart out twice, and an update must be quick).
-    const longest = labels => Math.max(...labels.map(l => String(l).length));
-    const margin = { l: Math.min(260, 34 + 7.2 * longest(h.rows)), r: 10, t: note ? 70 : 50, b: Math.min(200, 40 + 6.5 * longest(h.cols)) };
+    const x0 = left / plot.width, x1 = (left + c * cell) / plot.width;
+    const axes = {
+      [k === 0 ? "xaxis" : "xaxis" + (k + 1)]: axis(h.cols, false, h.xTitle, ya, [x0, x1]),
+      [k === 0 ? "yaxis" : "yaxis" + (k + 1)]: axis(h.rows, true, h.yTitle, xa, [1 - (r * cell) / plot.height, 1]),
+    };
+    // One path for every cross and the labels as the flat-coloured trace's text: a few elements, not one per cell.
+    const shapes = crosses ? [{ type: "path", xref: xa, yref: ya, layer: "above", line: { color: cross, width: 1.2 }, path: crosses }] : [];
+    const title = { text: escape(h.title) + (note ? "<br><i>" + escape(note) + "</i>" : ""), x: (x0 + x1) / 2, y: 1,
+      xref: "paper", yref: "paper", xanchor: "center", yanchor: "bottom", yshift: 8, showarrow: false, font: { size: 14 } };
+    return { traces, axes, shapes, title, note };
+  }
+
+  // Heatmaps side by side in one figure (one layout pass for all of them, as the book's panels).
+  function heatmaps(element, list) {
+    const largest = Math.max(...list.map(p => Math.max(p.heatmap.rows.length, p.heatmap.cols.length)));
+    const cell = Math.max(22, Math.min(46, Math.floor(360 / largest)));
+    const gap = 24;
+    const lefts = [];
+    let width = 0;
+    list.forEach((p, k) => {
+      if (k > 0) width += gap + rowLabelsWidth(p.heatmap);
+      lefts.push(width);
+      width += p.heatmap.cols.length * cell;
+    });
+    const rows = Math.max(...list.map(p => p.heatmap.rows.length));
+    const plot = { width, height: rows * cell };
+    const parts = list.map((p, k) => panel(p.heatmap, k, lefts[k], cell, plot));
+    const anyNote = parts.some(q => q.note);
+    const margin = { l: rowLabelsWidth(list[0].heatmap), r: 10, t: anyNote ? 64 : 44,
+      b: Math.min(200, 40 + 6.5 * Math.max(...list.map(p => longest(p.heatmap.cols)))) };
     const layout = {
-      title: { text: escape(h.title) + (note ? "<br><i>" + escape(note) + "</i>" : ""), x: 0.5, xanchor: "center", font: { size: 14 } },
-      width: Math.max(c * cell + margin.l + margin.r, 220), height: r * cell + margin.t + margin.b, margin,
+      width: plot.width + margin.l + margin.r, height: plot.height + margin.t + margin.b, margin,
       plot_bgcolor: "white", paper_bgcolor: "white", font: { family: "Arial, sans-serif", color: "#222" },
       hovermode: "closest", showlegend: false,
-      xaxis: axis(h.cols, false, h.xTitle), yaxis: axis(h.rows, true, h.yTitle), shapes, annotations,
+      shapes: parts.flatMap(q => q.shapes), annotations: parts.map(q => q.title),
     };
-    element.heatmap = h;
-    return Plotly.react(element, traces, layout, { displayModeBar: false, responsive: false, staticPlot: false });
+    for (const q of parts) Object.assign(layout, q.axes);
+    for (const p of list) heatmapData[p.id] = p.heatmap;
+    return Plotly.react(element, parts.flatMap(q => q.traces), layout, { displayModeBar: false, responsive: false });
   }
+
+  // What each panel shows, by its name ("weights", "masked-scores", ...): the numbers the tests read.
+  const heatmapData = {};
 
   // A block plan: one flat colour per block (skipped / partial / full), its word in the cell.
   function blocks(element, b) {
@@ -126,7 +158,7 @@ window.playground = (function () {
       title: { text: escape(b.title), font: { size: 14 } }, width: c * cell + 110, height: r * cell + 120,
       margin: { l: 90, r: 10, t: 50, b: 60 }, plot_bgcolor: "#eee", paper_bgcolor: "white",
       font: { family: "Arial, sans-serif", color: "#222" },
-      xaxis: axis(names(c), false, "key block"), yaxis: axis(names(r), true, "query block"),
+      xaxis: axis(names(c), false, "key block", "y"), yaxis: { ...axis(names(r), true, "query block", "x"), scaleanchor: "x", scaleratio: 1 },
     }, { displayModeBar: false });
   }
 
@@ -141,7 +173,7 @@ window.playground = (function () {
       const key = JSON.stringify(chart);
       if (element.drawnKey === key) continue;
       element.drawnKey = key;
-      all.push(chart.blocks ? blocks(element, chart.blocks) : heatmap(element, chart.heatmap));
+      all.push(chart.blocks ? blocks(element, chart.blocks) : heatmaps(element, chart.panels));
     }
     return Promise.all(all).then(() => {
       window.playground.lastDrawMs = performance.now() - started;
@@ -157,5 +189,5 @@ window.playground = (function () {
     if (performance.getEntriesByName(name).length === 0) performance.mark(name);
   }
 
-  return { draw, mark, draws: 0, lastDrawMs: 0 };
+  return { draw, mark, heatmaps: heatmapData, draws: 0, lastDrawMs: 0 };
 })();
