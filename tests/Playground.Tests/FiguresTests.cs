@@ -4,7 +4,7 @@ namespace Playground.Tests;
 
 /// <summary>
 /// The playground's figures, measured in the page and written to the test output (never asserted as times):
-/// the first render from a cold cache, the bytes served for it, and an update for sentences of 16 tokens.
+/// the first render from a cold cache, the bytes served for it, and an update for sentences of 8 and 16 tokens.
 /// PLAYGROUND_STATIC_FOLDER=artifacts/playground/wwwroot measures the Release publish.
 /// </summary>
 [Collection(PlaygroundCollection.Name)]
@@ -33,8 +33,10 @@ public sealed class FiguresTests(PlaygroundFixture fixture, ITestOutputHelper ou
             .Single(m => m.GetProperty("name").GetString() == "TaskDuration").GetProperty("value").GetDouble();
     }
 
-    [BrowserFact]
-    public async Task Sixteen_token_sentences_update_on_every_keystroke()
+    [BrowserTheory]
+    [InlineData(16)]
+    [InlineData(8)]
+    public async Task Sentences_update_on_every_keystroke(int tokens)
     {
         await using var page = await fixture.NewPageAsync();
         // The page's main-thread CPU time (Chromium's own metrics in thread time): what the wall-clock times
@@ -42,7 +44,7 @@ public sealed class FiguresTests(PlaygroundFixture fixture, ITestOutputHelper ou
         var cdp = await page.Page.Context.NewCDPSessionAsync(page.Page);
         await cdp.SendAsync("Performance.enable", new Dictionary<string, object> { ["timeDomain"] = "threadTicks" });
         var sent = fixture.Server.BytesSent;
-        await page.OpenAsync(fixture.Address + "?maxLength=16&masks=both");
+        await page.OpenAsync(fixture.Address + $"?maxLength={tokens}&masks=both");
         var loadCpu = await MainThreadSecondsAsync(cdp);
         var firstDraw = await page.Page.EvaluateAsync<double>("() => window.playground.firstDrawAt");
         var marks = await page.Page.EvaluateAsync<double[]>(
@@ -57,7 +59,7 @@ public sealed class FiguresTests(PlaygroundFixture fixture, ITestOutputHelper ou
         var draws = new List<double>();
         for (int k = 0; k < 12; k++)
         {
-            var sentence = string.Join(" ", Enumerable.Range(0, 16).Select(i => letters[(i * 7 + k) % 26]));
+            var sentence = string.Join(" ", Enumerable.Range(0, tokens).Select(i => letters[(i * 7 + k) % 26]));
             times.Add(await page.Page.EvaluateAsync<double>(TypeAndWait, sentence));
             draws.Add(await page.Page.EvaluateAsync<double>("() => window.playground.lastDrawMs"));
             var weights = await page.HeatmapAsync("weights");
@@ -67,7 +69,7 @@ public sealed class FiguresTests(PlaygroundFixture fixture, ITestOutputHelper ou
         var updateCpu = (await MainThreadSecondsAsync(cdp) - before) / times.Count;
         times.Sort();
         draws.Sort();
-        output.WriteLine($"update, 16 tokens (input event → three heatmaps drawn): median {times[times.Count / 2]:0} ms, "
+        output.WriteLine($"update, {tokens} tokens (input event → three heatmaps drawn): median {times[times.Count / 2]:0} ms, "
                          + $"max {times[^1]:0} ms, min {times[0]:0} ms over {times.Count}; of which plotly.js drawing: median {draws[draws.Count / 2]:0} ms; "
                          + await page.Page.InnerTextAsync("#timing") + $"; main-thread CPU time per update {updateCpu * 1000:0} ms");
         MasksPageTests.AssertClean(page);
