@@ -40,7 +40,7 @@ window.playground = (function () {
   const rowLabelsWidth = h => Math.min(260, 34 + 7.2 * longest(h.rows));
 
   // One panel of a figure: its traces, crosses and title on the axes x{k}/y{k}, left edge at `left` pixels.
-  function panel(h, k, left, cell, plot) {
+  function panel(h, k, left, cell, plot, rowsShownBefore) {
     const r = h.rows.length, c = h.cols.length;
     const xa = k === 0 ? "x" : "x" + (k + 1), ya = k === 0 ? "y" : "y" + (k + 1);
     const fontSize = Math.max(8, Math.min(13, cell * 0.26));
@@ -100,7 +100,10 @@ window.playground = (function () {
     const x0 = left / plot.width, x1 = (left + c * cell) / plot.width;
     const axes = {
       [k === 0 ? "xaxis" : "xaxis" + (k + 1)]: axis(h.cols, false, h.xTitle, ya, [x0, x1]),
-      [k === 0 ? "yaxis" : "yaxis" + (k + 1)]: axis(h.rows, true, h.yTitle, xa, [1 - (r * cell) / plot.height, 1]),
+      [k === 0 ? "yaxis" : "yaxis" + (k + 1)]: {
+        ...axis(h.rows, true, rowsShownBefore ? "" : h.yTitle, xa, [1 - (r * cell) / plot.height, 1]),
+        ...(rowsShownBefore ? { showticklabels: false } : {}),
+      },
     };
     // One path for every cross and the labels as the flat-coloured trace's text: a few elements, not one per cell.
     const shapes = crosses ? [{ type: "path", xref: xa, yref: ya, layer: "above", line: { color: cross, width: 1.2 }, path: crosses }] : [];
@@ -116,14 +119,16 @@ window.playground = (function () {
     const gap = 24;
     const lefts = [];
     let width = 0;
+    // A panel whose rows are the first panel's shows no row labels of its own: the row is read across.
+    const sameRows = p => p.heatmap.rows.join("\u0000") === list[0].heatmap.rows.join("\u0000") && p.heatmap.yTitle === list[0].heatmap.yTitle;
     list.forEach((p, k) => {
-      if (k > 0) width += gap + rowLabelsWidth(p.heatmap);
+      if (k > 0) width += gap + (sameRows(p) ? 0 : rowLabelsWidth(p.heatmap));
       lefts.push(width);
       width += p.heatmap.cols.length * cell;
     });
     const rows = Math.max(...list.map(p => p.heatmap.rows.length));
     const plot = { width, height: rows * cell };
-    const parts = list.map((p, k) => panel(p.heatmap, k, lefts[k], cell, plot));
+    const parts = list.map((p, k) => panel(p.heatmap, k, lefts[k], cell, plot, k > 0 && sameRows(p)));
     const anyNote = parts.some(q => q.note);
     const margin = { l: rowLabelsWidth(list[0].heatmap), r: 10, t: anyNote ? 64 : 44,
       b: Math.min(200, 40 + 6.5 * Math.max(...list.map(p => longest(p.heatmap.cols)))) };
