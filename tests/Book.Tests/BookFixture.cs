@@ -102,59 +102,6 @@ public sealed class BookFixture : IAsyncLifetime
     }
 }
 
-/// <summary>A page and what it did: console errors, uncaught errors, every request, every dialog.</summary>
-public sealed class BrowserPage : IAsyncDisposable
-{
-    private readonly IBrowserContext _context;
-
-    public BrowserPage(IBrowserContext context, IPage page)
-    {
-        _context = context;
-        Page = page;
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                Errors.Add($"console error: {message.Text} ({message.Location})");
-            }
-        };
-        page.PageError += (_, error) => Errors.Add($"page error: {error}");
-        page.Request += (_, request) => Requests.Add(request.Url);
-        page.RequestFailed += (_, request) => Failed.Add(request.Url);
-        page.Dialog += async (_, dialog) =>
-        {
-            Dialogs.Add($"{dialog.Type}: {dialog.Message}");
-            await dialog.DismissAsync();
-        };
-    }
-
-    public IPage Page { get; }
-
-    public List<string> Errors { get; } = [];
-
-    public List<string> Requests { get; } = [];
-
-    public List<string> Dialogs { get; } = [];
-
-    /// <summary>Requests that never got an answer: blocked by the page's policy, or failed.</summary>
-    public List<string> Failed { get; } = [];
-
-    /// <summary>Requests to anything but a local file (or an inline about:/data:/blob: address).</summary>
-    public IEnumerable<string> RequestsOffTheMachine =>
-        Requests.Where(url => !(url.StartsWith("file://", StringComparison.Ordinal)
-                                || url.StartsWith("about:", StringComparison.Ordinal)
-                                || url.StartsWith("data:", StringComparison.Ordinal)
-                                || url.StartsWith("blob:", StringComparison.Ordinal)));
-
-    public async Task GotoAsync(string url)
-    {
-        var response = await Page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
-        Assert.True(response is null || response.Ok, $"{url} did not load: {response?.Status}");
-    }
-
-    public async ValueTask DisposeAsync() => await _context.CloseAsync();
-}
-
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class BookCollection : ICollectionFixture<BookFixture>
 {

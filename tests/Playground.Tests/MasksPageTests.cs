@@ -121,6 +121,8 @@ public sealed class MasksPageTests(PlaygroundFixture fixture, ITestOutputHelper 
     internal static void AssertClean(PlaygroundPage page)
     {
         Assert.True(page.Errors.Count == 0, "Errors on the page:\n" + string.Join("\n", page.Errors));
-        Assert.True(!page.RequestsOffTheMachine.Any(), "Requests off the machine:\n" + string.Join("\n", page.RequestsOffTheMachine));
+        Assert.True(page.Dialogs.Count == 0, "Dialogs on the page:\n" + string.Join("\n", page.Dialogs));
+        var off = page.RequestsOffTheMachine.Concat(page.Blocked).ToArray();
+        Assert.True(off.Length == 0, "Requests off the machine:\n" + string.Join("\n", off));
     }
 }

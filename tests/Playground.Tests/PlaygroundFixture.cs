@@ -105,55 +105,17 @@ public sealed class PlaygroundFixture : IAsyncLifetime
     }
 }
 
-/// <summary>A page and what it did: console errors, uncaught errors, every request, and what was kept from leaving the machine.</summary>
-public sealed class PlaygroundPage : IAsyncDisposable
+/// <summary>A page of the playground and what it did, and what was kept from leaving the machine.</summary>
+public sealed class PlaygroundPage(IBrowserContext context, IPage page, string server) : BrowserPage(context, page, server)
 {
-    private readonly IBrowserContext _context;
-    private readonly string _server;
-
-    public PlaygroundPage(IBrowserContext context, IPage page, string server)
-    {
-        _context = context;
-        _server = server;
-        Page = page;
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                Errors.Add($"console error: {message.Text} ({message.Location})");
-            }
-        };
-        page.PageError += (_, error) => Errors.Add($"page error: {error}");
-        page.Request += (_, request) => Requests.Add(request.Url);
-        page.Dialog += async (_, dialog) =>
-        {
-            Errors.Add($"dialog {dialog.Type}: {dialog.Message}");
-            await dialog.DismissAsync();
-        };
-    }
-
-    public IPage Page { get; }
-
-    public List<string> Errors { get; } = [];
-
-    public List<string> Requests { get; } = [];
-
     /// <summary>Requests to anything but the local server, stopped before they left.</summary>
     public List<string> Blocked { get; } = [];
-
-    /// <summary>Requests to anything but the local server (data: and blob: addresses stay in the page).</summary>
-    public IEnumerable<string> RequestsOffTheMachine =>
-        Requests.Where(url => !(url.StartsWith(_server, StringComparison.Ordinal)
-                                || url.StartsWith("data:", StringComparison.Ordinal)
-                                || url.StartsWith("blob:", StringComparison.Ordinal)))
-            .Concat(Blocked);
 
     /// <summary>Opens an address of the playground and waits for its first charts; returns how long that took.</summary>
     public async Task<TimeSpan> OpenAsync(string url, int draws = 1)
     {
         var clock = Stopwatch.StartNew();
-        var response = await Page.GotoAsync(url);
-        Assert.True(response is null || response.Ok, $"{url} did not load: {response?.Status}");
+        await GotoAsync(url);
         await WaitForDrawsAsync(draws);
         return clock.Elapsed;
     }
@@ -169,8 +131,6 @@ public sealed class PlaygroundPage : IAsyncDisposable
     /// <summary>The heatmap the page shows as the panel <paramref name="id"/> ("weights"), as playground.js received it.</summary>
     public async Task<HeatmapData> HeatmapAsync(string id) =>
         await Page.EvaluateAsync<HeatmapData>($"() => window.playground.heatmaps['{id}']");
-
-    public async ValueTask DisposeAsync() => await _context.CloseAsync();
 }
 
 /// <summary>A heatmap's data as the page holds it: kinds 0 finite, 1 −∞, 2 NaN, 3 +∞.</summary>
