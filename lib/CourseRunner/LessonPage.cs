@@ -60,6 +60,8 @@ internal static partial class LessonPage
         var next = index + 1 < lessons.Count ? lessons[index + 1] : null;
         var title = summary.Number.Length > 0 ? $"{summary.Number}. {summary.Title}" : summary.Title;
         var navigation = Navigation(previous, next);
+        var tryItLive = $"<a class=\"try-live\" href=\"{HtmlText.Escape(PlaygroundLink.For(run.Notebook))}\" "
+                        + "title=\"This lesson's Try-it inputs in the live playground (served with the book by: dotnet run --project lib/CourseRunner -- serve)\">Try it live</a>";
         var scripts = new StringBuilder();
         if (usesPlotly)
         {
@@ -71,11 +73,11 @@ internal static partial class LessonPage
         return BookHtml.Page(
             $"{title} · {bookTitle}",
             scripts.ToString(),
-            $"<header class=\"book-header\"><a class=\"book-title\" href=\"index.html\">{HtmlText.Escape(bookTitle)}</a>{navigation}</header>\n"
+            $"<header class=\"book-header\"><a class=\"book-title\" href=\"index.html\">{HtmlText.Escape(bookTitle)}</a>{tryItLive}{navigation}</header>\n"
             + "<div class=\"book-layout\">\n"
             + Sidebar(lessons, index)
             + $"<main class=\"lesson\">\n{body.Insert(Math.Max(contentsAt, 0), Contents(headings))}"
-            + $"<footer class=\"lesson-footer\">{navigation}<p><a href=\"{HtmlText.Href(run.Notebook.FileName)}\">The executed notebook (.ipynb)</a></p></footer>\n"
+            + $"<footer class=\"lesson-footer\">{navigation}<p><a href=\"{HtmlText.Href(run.Notebook.FileName)}\">The executed notebook (.ipynb)</a> · {tryItLive}</p></footer>\n"
             + "</main>\n</div>");
     }
 

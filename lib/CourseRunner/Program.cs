@@ -138,6 +138,96 @@ root.SetAction(async (parseResult, cancellationToken) =>
     return report.ExitCode;
 });
 
+// The live playground (lib/Playground): publish it as a static folder, or serve it with the book on 127.0.0.1.
+var publishOutputOption = new Option<string?>("--output", "-o")
+{
+    Description = "Folder to publish into; its wwwroot/ is the static folder. Default: artifacts/playground.",
+};
+var playgroundCommand = new Command("playground", "Publishes the live playground (Blazor WebAssembly, trimmed) as a static folder any static host can serve.")
+{
+    publishOutputOption,
+};
+playgroundCommand.SetAction(async (parseResult, cancellationToken) =>
+{
+    if (RepositoryLayout.FindRoot() is not { } repositoryRoot)
+    {
+        Console.Error.WriteLine($"No {RepositoryLayout.SolutionFileName} found above {Environment.CurrentDirectory}; run from the course repository.");
+        return 2;
+    }
+
+    var folder = Path.GetFullPath(parseResult.GetValue(publishOutputOption) ?? PlaygroundSite.DefaultFolder(repositoryRoot));
+    var code = await PlaygroundSite.PublishAsync(repositoryRoot, folder, Console.Out, cancellationToken);
+    if (code == 0)
+    {
+        Console.WriteLine($"The playground's static folder: {PlaygroundSite.StaticFolder(folder)}");
+    }
+
+    return code;
+});
+
+var portOption = new Option<int>("--port")
+{
+    Description = "Port on 127.0.0.1 (loopback only).",
+    DefaultValueFactory = _ => 5180,
+};
+var serveCommand = new Command("serve", "Serves the book and the live playground on http://127.0.0.1:PORT/ (loopback only), "
+                                        + "running the lessons first if there is no book yet and publishing the playground if it is missing or older than its sources.")
+{
+    portOption,
+};
+serveCommand.SetAction(async (parseResult, cancellationToken) =>
+{
+    if (RepositoryLayout.FindRoot() is not { } repositoryRoot)
+    {
+        Console.Error.WriteLine($"No {RepositoryLayout.SolutionFileName} found above {Environment.CurrentDirectory}; run from the course repository.");
+        return 2;
+    }
+
+    var port = parseResult.GetValue(portOption);
+    if (port is < 1 or > 65535)
+    {
+        Console.Error.WriteLine($"--port: expected a port from 1 to 65535; got {port}.");
+        return 2;
+    }
+
+    var bookFolder = RepositoryLayout.DefaultBookFolder(repositoryRoot);
+    if (!File.Exists(Path.Combine(bookFolder, "index.html")))
+    {
+        Console.WriteLine("No book yet: running the lessons first.");
+        var lessons = RepositoryLayout.Lessons(RepositoryLayout.NotebooksFolder(repositoryRoot));
+        var report = await CourseRun.RunAsync(lessons, bookFolder, new ExecutionOptions(), new ConsoleProgress(), cancellationToken);
+        Console.WriteLine(ConsoleProgress.Summary(report.Runs));
+    }
+
+    var playground = PlaygroundSite.DefaultFolder(repositoryRoot);
+    if (!PlaygroundSite.IsCurrent(repositoryRoot, playground))
+    {
+        var code = await PlaygroundSite.PublishAsync(repositoryRoot, playground, Console.Out, cancellationToken);
+        if (code != 0)
+        {
+            Console.Error.WriteLine("The playground did not publish (see above).");
+            return code;
+        }
+    }
+
+    using var server = new SiteServer(bookFolder, PlaygroundSite.StaticFolder(playground), port);
+    Console.WriteLine($"The book:       {server.Address}");
+    Console.WriteLine($"The playground: {server.PlaygroundAddress}");
+    Console.WriteLine("Listening on 127.0.0.1 only. Ctrl+C stops.");
+    try
+    {
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+    }
+    catch (OperationCanceledException)
+    {
+    }
+
+    return 0;
+});
+
+root.Subcommands.Add(playgroundCommand);
+root.Subcommands.Add(serveCommand);
+
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

@@ -17,12 +17,6 @@ public sealed class BookFixture : IAsyncLifetime
     /// <summary>Generous: two shared cores, a cold Chromium and large pages.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
-    private static readonly string[] ChromiumArgs =
-    [
-        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run",
-    ];
-
     private IPlaywright? _playwright;
     private IBrowser? _browser;
     private string? _browserError;
@@ -75,33 +69,8 @@ public sealed class BookFixture : IAsyncLifetime
                   + $"browser {(clock.Elapsed - lessons - learnerText).TotalSeconds:0.0} s";
     }
 
-    private async Task LaunchBrowserAsync()
-    {
-        if (!Browser.Installed)
-        {
-            _browserError = $"Chromium is not installed at {Browser.DebianChromium}; the book's browser tests need it. "
-                            + "Install it with: apt-get install chromium   (as root; .ci/run does this on CI).";
-            return;
-        }
-
-        try
-        {
-            // No download: ExecutablePath points at Debian's Chromium (or, left null, at a Chromium Playwright
-            // installed itself), and the Node driver comes with the package (bin/.playwright).
-            _playwright = await Playwright.CreateAsync();
-            _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = Browser.ExecutablePath,
-                Headless = true,
-                Args = ChromiumArgs,
-                Timeout = (float)Timeout.TotalMilliseconds,
-            });
-        }
-        catch (Exception e) when (e is PlaywrightException or TimeoutException or InvalidOperationException)
-        {
-            _browserError = $"Headless Chromium ({Browser.ExecutablePath ?? "Playwright's own"}) could not be started through Playwright: {e.Message}";
-        }
-    }
+    private async Task LaunchBrowserAsync() =>
+        (_playwright, _browser, _browserError) = await HeadlessChromium.LaunchAsync(Timeout, "the book's browser tests");
 
     /// <summary>A fresh page (its own context, 1280×900) that records console errors, page errors, requests and dialogs.</summary>
     public async Task<BrowserPage> NewPageAsync()
@@ -111,12 +80,7 @@ public sealed class BookFixture : IAsyncLifetime
             Assert.Fail(_browserError ?? "The browser was not started.");
         }
 
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
-        });
-        context.SetDefaultTimeout((float)Timeout.TotalMilliseconds);
-        context.SetDefaultNavigationTimeout((float)Timeout.TotalMilliseconds);
+        var context = await HeadlessChromium.NewContextAsync(_browser, 1280, 900, Timeout);
         return new BrowserPage(context, await context.NewPageAsync());
     }
 
@@ -136,59 +100,6 @@ public sealed class BookFixture : IAsyncLifetime
         _playwright?.Dispose();
         Listener.Dispose();
     }
-}
-
-/// <summary>A page and what it did: console errors, uncaught errors, every request, every dialog.</summary>
-public sealed class BrowserPage : IAsyncDisposable
-{
-    private readonly IBrowserContext _context;
-
-    public BrowserPage(IBrowserContext context, IPage page)
-    {
-        _context = context;
-        Page = page;
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                Errors.Add($"console error: {message.Text} ({message.Location})");
-            }
-        };
-        page.PageError += (_, error) => Errors.Add($"page error: {error}");
-        page.Request += (_, request) => Requests.Add(request.Url);
-        page.RequestFailed += (_, request) => Failed.Add(request.Url);
-        page.Dialog += async (_, dialog) =>
-        {
-            Dialogs.Add($"{dialog.Type}: {dialog.Message}");
-            await dialog.DismissAsync();
-        };
-    }
-
-    public IPage Page { get; }
-
-    public List<string> Errors { get; } = [];
-
-    public List<string> Requests { get; } = [];
-
-    public List<string> Dialogs { get; } = [];
-
-    /// <summary>Requests that never got an answer: blocked by the page's policy, or failed.</summary>
-    public List<string> Failed { get; } = [];
-
-    /// <summary>Requests to anything but a local file (or an inline about:/data:/blob: address).</summary>
-    public IEnumerable<string> RequestsOffTheMachine =>
-        Requests.Where(url => !(url.StartsWith("file://", StringComparison.Ordinal)
-                                || url.StartsWith("about:", StringComparison.Ordinal)
-                                || url.StartsWith("data:", StringComparison.Ordinal)
-                                || url.StartsWith("blob:", StringComparison.Ordinal)));
-
-    public async Task GotoAsync(string url)
-    {
-        var response = await Page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
-        Assert.True(response is null || response.Ok, $"{url} did not load: {response?.Status}");
-    }
-
-    public async ValueTask DisposeAsync() => await _context.CloseAsync();
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]

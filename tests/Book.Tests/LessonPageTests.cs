@@ -15,6 +15,20 @@ public sealed class LessonPageTests(BookFixture book, ITestOutputHelper output)
         Assert.True(run.Succeeded, run.FailureSummary);
     }
 
+    [Theory]
+    [MemberData(nameof(Lessons.Names), MemberType = typeof(Lessons))]
+    public void Page_links_Try_it_live_to_the_playground_with_the_lessons_inputs(string lesson)
+    {
+        var html = File.ReadAllText(Path.Combine(book.LessonBookFolder, lesson + ".html"));
+        var links = System.Text.RegularExpressions.Regex.Matches(html, "<a class=\"try-live\" href=\"([^\"]*)\"")
+            .Select(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value))
+            .ToArray();
+        var expected = PlaygroundLink.For(book.RunOf(lesson).Notebook);
+        Assert.Equal([expected, expected], links); // in the header and in the footer
+        Assert.StartsWith(PlaygroundLink.Folder + "?view=", expected);
+        Assert.EndsWith("&lesson=" + Uri.EscapeDataString(lesson), expected);
+    }
+
     [BrowserTheory]
     [MemberData(nameof(Lessons.Names), MemberType = typeof(Lessons))]
     public async Task Page_loads_with_no_error_and_no_request_off_the_machine(string lesson)
