@@ -28,7 +28,8 @@ public static partial class PlaygroundLink
         ["cross-attention"] = new("masks", [("source", "source"), ("target", "target"), ("maxLength", "maxLength")], [("attention", "cross"), ("masks", "padding")]),
         ["inference"] = new("decoding", [("source", "sentence"), ("maxLength", "maxLength"), ("maxDecode", "maxDecode"), ("layer", "layer"), ("head", "head")]),
         ["training"] = new("decoding", [("source", "example")], [("maxLength", "6")]),
-        ["pitfalls"] = new("masks", [("source", "sentence"), ("target", "target"), ("maxLength", "maxLength")], [("attention", "decoder"), ("masks", "both"), ("pad", "left")]),
+        ["pitfalls-numbers"] = new("masks", [("target", "sentence"), ("maxLength", "maxLength")], [("attention", "decoder"), ("masks", "both"), ("pad", "left")]),
+        ["pitfalls-batches-and-caches"] = new("masks", [("source", "sentence"), ("target", "target"), ("maxLength", "maxLength")], [("attention", "cross"), ("masks", "padding")]),
         ["attention-at-scale"] = new("today", [("length", "n"), ("block", "block")], [("mask", "causal")]),
         ["masks-of-todays-models"] = new("today", [("window", "window"), ("documents", "documentLengths"), ("prefix", "prefixLength")], [("mask", "slidingwindow"), ("length", "9")]),
     };

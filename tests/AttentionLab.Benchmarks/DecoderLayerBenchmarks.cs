@@ -3,7 +3,7 @@ using BenchmarkDotNet.Attributes;
 using MathNet.Numerics.LinearAlgebra;
 
 /// <summary>
-/// Issue 13's speed target: one <see cref="DecoderLayer.Forward(Matrix{double}, Matrix{double}, Matrix{double}?, IReadOnlyList{bool}?, IReadOnlyList{bool}?, Matrix{double}?)"/>
+/// The layer's speed target: one <see cref="DecoderLayer.Forward(Matrix{double}, Matrix{double}, Matrix{double}?, IReadOnlyList{bool}?, IReadOnlyList{bool}?, Matrix{double}?)"/>
 /// at d = 64, 4 heads, feed-forward 256, float64, the causal mask on the self-attention and a memory of n rows,
 /// the sizes <c>torch_decoder_layer_timing.py</c> times with PyTorch's nn.TransformerDecoderLayer.
 /// </summary>

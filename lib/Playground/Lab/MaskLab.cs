@@ -47,7 +47,7 @@ public sealed record MaskView(
 /// The masks page's sums, all by the course library: the trained model's first layer (data/reverse-model.json)
 /// embeds the sentences, and its multi-head attention computes each head's scores, masked scores and weights
 /// under the masks the learner chose (<see cref="AttentionLab.Mask"/>). A fully masked row gets zeros, as
-/// PyTorch ≥ 2.5 does (the pitfalls lesson).
+/// PyTorch ≥ 2.5 does (the pitfalls lesson on the numbers behind a mask).
 /// </summary>
 public static class MaskLab
 {
@@ -174,7 +174,7 @@ public static class MaskLab
         }
         if (now.FullyMaskedRows.Count > 0)
             said.Add($"Row{(now.FullyMaskedRows.Count > 1 ? "s" : "")} {string.Join(", ", now.FullyMaskedRows.Select(r => now.Queries[r]))} "
-                     + "see no key at all: a plain softmax would give NaN; here they get zeros, as PyTorch ≥ 2.5 does (the pitfalls lesson).");
+                     + "see no key at all: a plain softmax would give NaN; here they get zeros, as PyTorch ≥ 2.5 does (the pitfalls lesson on the numbers behind a mask).");
         return string.Join(" ", said);
     }
 
