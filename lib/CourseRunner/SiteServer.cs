@@ -159,7 +159,8 @@ public sealed class SiteServer : IDisposable
         _ => "application/octet-stream",
     };
 
-    private static int FreePort()
+    /// <summary>A port on 127.0.0.1 that nothing listens on now.</summary>
+    public static int FreePort()
     {
         using var socket = new TcpListener(IPAddress.Loopback, 0);
         socket.Start();

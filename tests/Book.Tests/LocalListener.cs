@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 
 namespace Book.Tests;
 
@@ -15,7 +14,7 @@ public sealed class LocalListener : IDisposable
 
     public LocalListener()
     {
-        Port = FreePort();
+        Port = SiteServer.FreePort();
         Prefix = $"http://127.0.0.1:{Port}/";
         _listener.Prefixes.Add(Prefix);
         _listener.Start();
@@ -48,13 +47,6 @@ public sealed class LocalListener : IDisposable
             context.Response.StatusCode = 200;
             context.Response.Close();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
     public void Dispose()
