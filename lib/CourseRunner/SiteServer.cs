@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 
 namespace CourseRunner;
 
@@ -14,10 +13,9 @@ public sealed class SiteServer : IDisposable
     /// <summary>The playground's path under the site.</summary>
     public const string PlaygroundPath = "playground";
 
-    private readonly HttpListener _listener = new();
+    private readonly LoopbackListener _listener;
     private readonly string? _book;
     private readonly string _playground;
-    private readonly Task _loop;
 
     /// <param name="bookFolder">The book (artifacts/book), or null to serve the playground alone.</param>
     /// <param name="playgroundFolder">The published playground's static folder (its index.html inside).</param>
@@ -26,18 +24,14 @@ public sealed class SiteServer : IDisposable
     {
         _book = bookFolder is null ? null : Path.GetFullPath(bookFolder);
         _playground = Path.GetFullPath(playgroundFolder);
-        Port = port == 0 ? FreePort() : port;
-        Address = $"http://127.0.0.1:{Port}/";
-        _listener.Prefixes.Add(Address);
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        _listener = new LoopbackListener(Answer, port);
     }
 
     /// <summary>The port on 127.0.0.1.</summary>
-    public int Port { get; }
+    public int Port => _listener.Port;
 
     /// <summary>"http://127.0.0.1:PORT/".</summary>
-    public string Address { get; }
+    public string Address => _listener.Address;
 
     /// <summary>The playground's address.</summary>
     public string PlaygroundAddress => Address + PlaygroundPath + "/";
@@ -46,24 +40,6 @@ public sealed class SiteServer : IDisposable
     public long BytesSent => Interlocked.Read(ref _bytesSent);
 
     private long _bytesSent;
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => Answer(context));
-        }
-    }
 
     private void Answer(HttpListenerContext context)
     {
@@ -159,19 +135,6 @@ public sealed class SiteServer : IDisposable
         _ => "application/octet-stream",
     };
 
-    /// <summary>A port on 127.0.0.1 that nothing listens on now.</summary>
-    public static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
-
     /// <summary>Stops listening.</summary>
-    public void Dispose()
-    {
-        _listener.Stop();
-        _listener.Close();
-        _loop.Wait(TimeSpan.FromSeconds(5));
-    }
+    public void Dispose() => _listener.Dispose();
 }

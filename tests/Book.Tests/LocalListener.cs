@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 
 namespace Book.Tests;
 
@@ -9,50 +8,22 @@ namespace Book.Tests;
 /// </summary>
 public sealed class LocalListener : IDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly Task _loop;
+    private readonly LoopbackListener _listener;
 
-    public LocalListener()
+    public LocalListener() => _listener = new LoopbackListener(context =>
     {
-        Port = SiteServer.FreePort();
-        Prefix = $"http://127.0.0.1:{Port}/";
-        _listener.Prefixes.Add(Prefix);
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
-    }
+        Received.Enqueue(context.Request.Url?.PathAndQuery ?? "?");
+        context.Response.StatusCode = 200;
+        context.Response.Close();
+    });
 
-    public int Port { get; }
+    public int Port => _listener.Port;
 
     /// <summary>"http://127.0.0.1:PORT/".</summary>
-    public string Prefix { get; }
+    public string Prefix => _listener.Address;
 
     /// <summary>The path of every request received, in order.</summary>
     public ConcurrentQueue<string> Received { get; } = new();
 
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            Received.Enqueue(context.Request.Url?.PathAndQuery ?? "?");
-            context.Response.StatusCode = 200;
-            context.Response.Close();
-        }
-    }
-
-    public void Dispose()
-    {
-        _listener.Stop();
-        _listener.Close();
-        _loop.Wait(TimeSpan.FromSeconds(5));
-    }
+    public void Dispose() => _listener.Dispose();
 }
