@@ -54,6 +54,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         start.ArgumentList.Add(typeof(WorkerProcess).Assembly.Location);
         start.ArgumentList.Add(WorkerProtocol.Command);
         start.ArgumentList.Add(marker);
+        WorkerJitSettings.ApplyTo(start.Environment);
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
         var worker = new WorkerProcess(process, marker);
