@@ -33,10 +33,7 @@ public sealed class LessonPageTests(BookFixture book, ITestOutputHelper output)
     [MemberData(nameof(Lessons.Names), MemberType = typeof(Lessons))]
     public async Task Page_loads_with_no_error_and_no_request_off_the_machine(string lesson)
     {
-        await using var browser = await book.NewPageAsync();
-
-        await browser.GotoAsync(book.LessonUrl(lesson + ".html"));
-        await ChartsDrawnAsync(browser.Page);
+        var browser = await book.LessonPageAsync(lesson);
 
         Assert.Empty(browser.Errors);
         Assert.Empty(browser.RequestsOffTheMachine);
@@ -47,8 +44,7 @@ public sealed class LessonPageTests(BookFixture book, ITestOutputHelper output)
     [MemberData(nameof(Lessons.Names), MemberType = typeof(Lessons))]
     public async Task Every_chart_is_drawn(string lesson)
     {
-        await using var browser = await book.NewPageAsync();
-        await browser.GotoAsync(book.LessonUrl(lesson + ".html"));
+        var browser = await book.LessonPageAsync(lesson);
 
         var drawn = await ChartsDrawnAsync(browser.Page);
 
@@ -66,9 +62,7 @@ public sealed class LessonPageTests(BookFixture book, ITestOutputHelper output)
     [MemberData(nameof(Lessons.Names), MemberType = typeof(Lessons))]
     public async Task Every_chart_is_seen_whole_in_a_1280_pixel_window(string lesson)
     {
-        await using var browser = await book.NewPageAsync();
-        await browser.GotoAsync(book.LessonUrl(lesson + ".html"));
-        await ChartsDrawnAsync(browser.Page);
+        var browser = await book.LessonPageAsync(lesson);
 
         var cut = await browser.Page.EvaluateAsync<string[]>("""
             () => {
@@ -91,7 +85,8 @@ public sealed class LessonPageTests(BookFixture book, ITestOutputHelper output)
     {
         var runs = book.Lessons.Runs;
         var k = runs.ToList().FindIndex(r => r.Notebook.Name == lesson);
-        await using var browser = await book.NewPageAsync();
+        // Plain links: they lead without a script, so the pages are opened with scripts off (and no chart drawn).
+        await using var browser = await book.NewPageAsync(javaScript: false);
         var page = browser.Page;
         await browser.GotoAsync(book.LessonUrl(lesson + ".html"));
         var next = page.Locator("header .lesson-nav a.next");

@@ -27,11 +27,8 @@ public sealed class ReadingTests(BookFixture book, ITestOutputHelper output)
     [MemberData(nameof(LessonsAtTwoWidths))]
     public async Task Nothing_is_wider_than_the_window_and_no_chart_title_is_cut(string lesson, int width)
     {
-        await using var browser = await book.NewPageAsync();
+        var browser = await book.LessonPageAsync(lesson, width);
         var page = browser.Page;
-        await page.SetViewportSizeAsync(width, 900);
-        await browser.GotoAsync(book.LessonUrl(lesson + ".html"));
-        await LessonPageTests.ChartsDrawnAsync(page);
 
         var wide = await page.EvaluateAsync<string[]>("""
             () => {
@@ -92,9 +89,8 @@ public sealed class ReadingTests(BookFixture book, ITestOutputHelper output)
     [MemberData(nameof(Lessons.Names), MemberType = typeof(Lessons))]
     public async Task Code_is_coloured_without_a_script(string lesson)
     {
-        await using var browser = await book.NewPageAsync();
+        var browser = await book.LessonPageAsync(lesson);
         var page = browser.Page;
-        await browser.GotoAsync(book.LessonUrl(lesson + ".html"));
 
         var keywords = await page.Locator("pre.source span.keyword").CountAsync();
         var lines = await page.Locator("pre.source span.line").CountAsync();
@@ -112,9 +108,8 @@ public sealed class ReadingTests(BookFixture book, ITestOutputHelper output)
     [MemberData(nameof(Lessons.Names), MemberType = typeof(Lessons))]
     public async Task On_this_page_lists_the_sections_and_every_link_leads_to_one(string lesson)
     {
-        await using var browser = await book.NewPageAsync();
+        var browser = await book.LessonPageAsync(lesson);
         var page = browser.Page;
-        await browser.GotoAsync(book.LessonUrl(lesson + ".html"));
 
         var sections = await page.Locator("main section.markdown h2").CountAsync();
         var targets = await page.Locator(".page-toc a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
@@ -144,9 +139,8 @@ public sealed class ReadingTests(BookFixture book, ITestOutputHelper output)
     [MemberData(nameof(Lessons.Names), MemberType = typeof(Lessons))]
     public async Task The_sidebar_lists_every_lesson_and_marks_this_one(string lesson)
     {
-        await using var browser = await book.NewPageAsync();
+        var browser = await book.LessonPageAsync(lesson);
         var page = browser.Page;
-        await browser.GotoAsync(book.LessonUrl(lesson + ".html"));
 
         var links = await page.Locator(".book-sidebar ol a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
         Assert.Equal(book.Lessons.Runs.Select(r => BookWriter.PageFileName(r.Notebook)), links);

@@ -19,9 +19,8 @@ public sealed class ScreenshotTests(BookFixture book)
     [MemberData(nameof(Pictures))]
     public async Task Screenshot_of_a_lesson_chart(string lesson, string code)
     {
-        await using var browser = await book.NewPageAsync();
+        var browser = await book.LessonPageAsync(lesson);
         var page = browser.Page;
-        await browser.GotoAsync(book.LessonUrl(lesson + ".html"));
         var drawn = await LessonPageTests.ChartsDrawnAsync(page);
         Assert.All(drawn, Assert.True);
 

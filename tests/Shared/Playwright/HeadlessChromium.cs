@@ -45,11 +45,12 @@ public static class HeadlessChromium
     }
 
     /// <summary>A fresh context (its own cache and storage) of the given size, whose waits last <paramref name="timeout"/>.</summary>
-    public static async Task<IBrowserContext> NewContextAsync(IBrowser browser, int width, int height, TimeSpan timeout)
+    public static async Task<IBrowserContext> NewContextAsync(IBrowser browser, int width, int height, TimeSpan timeout, bool javaScript = true)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = width, Height = height },
+            JavaScriptEnabled = javaScript,
         });
         context.SetDefaultTimeout((float)timeout.TotalMilliseconds);
         context.SetDefaultNavigationTimeout((float)timeout.TotalMilliseconds);
