@@ -16,6 +16,7 @@ public static class Course
     public static string Ready()
     {
         FSharpCoreRedirect.Register();
+        PlotlyJson.Register();
         try
         {
             _ = GenericChart.toFigureJson(Plot.Heatmap(Matrix<double>.Build.Dense(1, 1), "ready"));

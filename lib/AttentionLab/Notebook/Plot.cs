@@ -16,6 +16,9 @@ public static class Plot
     private const string? DefaultColorScale = null; // the course's light-to-dark blue, see PlotMaskedCells.Blues
     private const double CharPx = 7.2; // width of one label character at the tick font size
 
+    // Every chart this class makes is written as JSON when shown: quickly, once this has run (PlotlyJson says why).
+    static Plot() => PlotlyJson.Register();
+
     /// <summary>A matrix as a heatmap with token labels: rows are queries, columns are keys (lesson 01 on).</summary>
     /// <param name="m">The matrix; −∞ and NaN cells are drawn, never left blank.</param>
     /// <param name="rows">One label per row (the query tokens).</param>
