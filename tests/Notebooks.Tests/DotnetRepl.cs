@@ -49,7 +49,6 @@ internal static class DotnetRepl
                 "--output-path", output, "--working-dir", workingDirectory,
             },
         };
-        WorkerJitSettings.ApplyTo(start.Environment);
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

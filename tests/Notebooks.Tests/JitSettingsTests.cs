@@ -3,8 +3,8 @@ using System.Xml.Linq;
 namespace Notebooks.Tests;
 
 /// <summary>
-/// Every process that runs many notebooks compiles with <see cref="WorkerJitSettings"/>: the notebook worker,
-/// the real engine the tests start, and the test processes themselves (through tests/notebooks.runsettings).
+/// Every process that runs many notebooks compiles with <see cref="WorkerJitSettings"/>: the notebook worker and
+/// the test processes themselves (through tests/notebooks.runsettings).
 /// </summary>
 [Trait("Category", "InProcess")]
 public sealed class JitSettingsTests
