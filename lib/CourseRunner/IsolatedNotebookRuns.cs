@@ -27,7 +27,7 @@ internal sealed class IsolatedNotebookRuns(ExecutionOptions options, IExecutionO
         {
             var first = runs.Count;
             var requests = notebooks.Skip(first).Select((n, k) => new WorkerRequest(
-                first + k, n.Path, n.ToJson(), options.CellTimeout.Ticks, options.Parameters));
+                first + k, n.Path, n.ToJson(), options.CellTimeout.Ticks, options.Parameters)).ToList();
             await using var worker = await WorkerProcess.StartAsync(requests);
             await RunInAsync(worker, notebooks, runs, cancellationToken);
         }

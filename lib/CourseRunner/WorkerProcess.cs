@@ -38,7 +38,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a worker and hands it <paramref name="requests"/> (run in order).</summary>
-    public static async Task<WorkerProcess> StartAsync(IEnumerable<WorkerRequest> requests)
+    public static async Task<WorkerProcess> StartAsync(IReadOnlyList<WorkerRequest> requests)
     {
         var marker = "@course-runner-" + Guid.NewGuid().ToString("N");
         var start = new ProcessStartInfo(DotnetHost())
@@ -54,7 +54,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         start.ArgumentList.Add(typeof(WorkerProcess).Assembly.Location);
         start.ArgumentList.Add(WorkerProtocol.Command);
         start.ArgumentList.Add(marker);
-        WorkerJitSettings.ApplyTo(start.Environment);
+        WorkerJitSettings.ApplyTo(start.Environment, requests.Count);
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
         var worker = new WorkerProcess(process, marker);

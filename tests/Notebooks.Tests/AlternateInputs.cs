@@ -28,7 +28,7 @@ public static class AlternateInputs
         return inputs;
     }
 
-    /// <summary>One row per (lesson, set of inputs): what <see cref="InProcessNotebookTests"/> runs.</summary>
+    /// <summary>One row per (lesson, set of inputs): what <see cref="AlternateInputRuns"/> runs.</summary>
     public static TheoryData<string, int> Rows()
     {
         var data = new TheoryData<string, int>();

@@ -49,6 +49,7 @@ internal static class DotnetRepl
                 "--output-path", output, "--working-dir", workingDirectory,
             },
         };
+        WorkerJitSettings.UseDefaults(start.Environment); // as a learner runs it, whatever this test process has
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -3,7 +3,7 @@ namespace Notebooks.Tests;
 /// <summary>
 /// Every lesson runs through the real engine (dotnet-repl), as written: a notebook that passes in-process
 /// but fails here is broken for learners. Alternate "Try it" inputs run in-process only
-/// (<see cref="InProcessNotebookTests"/>): they change the inputs, not the engine.
+/// (<see cref="AlternateInputRuns"/>): they change the inputs, not the engine.
 /// </summary>
 [Trait("Category", "RealEngine")]
 public sealed class RealEngineNotebookTests
