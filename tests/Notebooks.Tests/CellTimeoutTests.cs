@@ -10,10 +10,8 @@ public sealed class CellTimeoutTests
     public async Task A_hanging_cell_is_stopped_and_reported_and_the_next_notebook_still_runs()
     {
         var folder = Repository.NewTempFolder("timeout");
-        var hanging = Path.Combine(folder, "hanging.ipynb");
-        var next = Path.Combine(folder, "04-try-it.ipynb");
-        File.Copy(Path.Combine(Repository.TestData, "hanging.ipynb"), hanging);
-        File.Copy(Path.Combine(Repository.TestData, "04-try-it.ipynb"), next);
+        var hanging = Repository.CopyTestData("hanging.ipynb", folder);
+        var next = Repository.CopyTestData("04-try-it.ipynb", folder);
         var timeout = TimeSpan.FromSeconds(10);
 
         var clock = Stopwatch.StartNew();
@@ -36,10 +34,8 @@ public sealed class CellTimeoutTests
     public async Task A_cell_spinning_forever_is_stopped_with_its_process_and_the_next_notebook_runs_in_a_new_one()
     {
         var folder = Repository.NewTempFolder("spin");
-        var spins = Path.Combine(folder, "spins.ipynb");
-        var next = Path.Combine(folder, "process-id.ipynb");
-        File.Copy(Path.Combine(Repository.TestData, "spins.ipynb"), spins);
-        File.Copy(Path.Combine(Repository.TestData, "process-id.ipynb"), next);
+        var spins = Repository.CopyTestData("spins.ipynb", folder);
+        var next = Repository.CopyTestData("process-id.ipynb", folder);
 
         var report = await CourseRun.RunAsync([spins, next], Path.Combine(folder, "book"), new ExecutionOptions { CellTimeout = TimeSpan.FromSeconds(5) });
 

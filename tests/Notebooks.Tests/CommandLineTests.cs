@@ -22,8 +22,7 @@ public sealed class CommandLineTests
     public async Task A_failing_notebook_gives_a_non_zero_exit_code_and_its_name_cell_and_error()
     {
         var folder = Repository.NewTempFolder("cli");
-        var notebook = Path.Combine(folder, "01-broken.ipynb");
-        File.Copy(Path.Combine(Repository.TestData, "01-broken.ipynb"), notebook);
+        var notebook = Repository.CopyTestData("01-broken.ipynb", folder);
 
         var (exitCode, output, error) = await RunAsync(notebook, "--output", Path.Combine(folder, "book"), "--cell-timeout", "120");
 
@@ -38,10 +37,8 @@ public sealed class CommandLineTests
     public async Task A_cell_that_exits_the_process_fails_the_run_with_exit_code_1_and_the_book_is_written()
     {
         var folder = Repository.NewTempFolder("cli-exit");
-        var exits = Path.Combine(folder, "exits.ipynb");
-        var next = Path.Combine(folder, "04-try-it.ipynb");
-        File.Copy(Path.Combine(Repository.TestData, "exits.ipynb"), exits);
-        File.Copy(Path.Combine(Repository.TestData, "04-try-it.ipynb"), next);
+        var exits = Repository.CopyTestData("exits.ipynb", folder);
+        var next = Repository.CopyTestData("04-try-it.ipynb", folder);
 
         var (exitCode, output, error) = await RunAsync(exits, next, "--output", Path.Combine(folder, "book"));
 
@@ -75,8 +72,7 @@ public sealed class CommandLineTests
     public async Task A_bad_cell_timeout_is_a_usage_error_named_in_one_line_before_anything_runs(string timeout)
     {
         var folder = Repository.NewTempFolder("cli-timeout");
-        var notebook = Path.Combine(folder, "01-broken.ipynb");
-        File.Copy(Path.Combine(Repository.TestData, "01-broken.ipynb"), notebook);
+        var notebook = Repository.CopyTestData("01-broken.ipynb", folder);
 
         var (exitCode, output, error) = await RunAsync(notebook, "--output", Path.Combine(folder, "book"), "--cell-timeout", timeout);
 
@@ -93,8 +89,7 @@ public sealed class CommandLineTests
     public async Task An_output_folder_that_cannot_be_written_is_a_usage_error_before_anything_runs()
     {
         var folder = Repository.NewTempFolder("cli-output");
-        var notebook = Path.Combine(folder, "01-broken.ipynb");
-        File.Copy(Path.Combine(Repository.TestData, "01-broken.ipynb"), notebook);
+        var notebook = Repository.CopyTestData("01-broken.ipynb", folder);
         var aFile = Path.Combine(folder, "a-file");
         File.WriteAllText(aFile, "");
 
@@ -110,8 +105,7 @@ public sealed class CommandLineTests
     public async Task A_record_file_in_a_missing_folder_is_a_usage_error_before_anything_runs()
     {
         var folder = Repository.NewTempFolder("cli-record");
-        var notebook = Path.Combine(folder, "01-broken.ipynb");
-        File.Copy(Path.Combine(Repository.TestData, "01-broken.ipynb"), notebook);
+        var notebook = Repository.CopyTestData("01-broken.ipynb", folder);
         var record = Path.Combine(folder, "missing", "run.json");
 
         var (exitCode, output, error) = await RunAsync(notebook, "--output", Path.Combine(folder, "book"), "--record", record);

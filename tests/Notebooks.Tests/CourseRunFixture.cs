@@ -34,7 +34,7 @@ public sealed class CourseRunFixture : IAsyncLifetime
     {
         foreach (var fixture in Fixtures)
         {
-            File.Copy(Path.Combine(Repository.TestData, fixture), PathOf(fixture));
+            Repository.CopyTestData(fixture, NotebooksFolder);
         }
 
         HashesBefore = Fixtures.ToDictionary(f => f, f => Hash(PathOf(f)));

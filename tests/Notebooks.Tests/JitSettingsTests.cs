@@ -56,11 +56,8 @@ public sealed class JitSettingsTests
     private static async Task<string[]> PrintedByWorkerAsync(int count)
     {
         var folder = Repository.NewTempFolder("jit");
-        var notebooks = Enumerable.Range(1, count).Select(k => Path.Combine(folder, $"jit-settings-{k}.ipynb")).ToArray();
-        foreach (var notebook in notebooks)
-        {
-            File.Copy(Path.Combine(Repository.TestData, "jit-settings.ipynb"), notebook);
-        }
+        var notebooks = Enumerable.Range(1, count)
+            .Select(k => Repository.CopyTestData("jit-settings.ipynb", folder, $"jit-settings-{k}.ipynb")).ToArray();
 
         var report = await CourseRun.RunAsync(notebooks, Path.Combine(folder, "book"), observer: new ConsoleProgress(new StringWriter()));
 
@@ -78,8 +75,7 @@ public sealed class RealEngineJitSettingsTests
     public async Task Dotnet_repl_runs_with_the_runtime_s_defaults()
     {
         var folder = Repository.NewTempFolder("jit-repl");
-        var notebook = Path.Combine(folder, "jit-settings.ipynb");
-        File.Copy(Path.Combine(Repository.TestData, "jit-settings.ipynb"), notebook);
+        var notebook = Repository.CopyTestData("jit-settings.ipynb", folder);
 
         var result = await DotnetRepl.RunAsync(notebook, Repository.NotebooksFolder, Repository.NewTempFolder("jit-repl-out"));
 

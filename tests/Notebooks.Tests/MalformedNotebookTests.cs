@@ -52,7 +52,7 @@ public sealed class MalformedNotebookTests
         var fixtures = new[] { "nbformat-string.ipynb", "source-number.ipynb", "04-try-it.ipynb" };
         foreach (var fixture in fixtures)
         {
-            File.Copy(Path.Combine(Repository.TestData, fixture), Path.Combine(folder, fixture));
+            Repository.CopyTestData(fixture, folder);
         }
 
         var book = Path.Combine(folder, "book");

@@ -14,7 +14,7 @@ public sealed class ProcessIsolationTests
         var fixtures = new[] { "exits.ipynb", "overflows.ipynb", "04-try-it.ipynb" };
         foreach (var fixture in fixtures)
         {
-            File.Copy(Path.Combine(Repository.TestData, fixture), Path.Combine(folder, fixture));
+            Repository.CopyTestData(fixture, folder);
         }
 
         var progress = new StringWriter();

@@ -23,4 +23,12 @@ internal static class Repository
         Directory.CreateDirectory(folder);
         return folder;
     }
+
+    /// <summary>Copies the test notebook <paramref name="fileName"/> into <paramref name="folder"/> (as <paramref name="copyName"/>, if given); returns the copy's path.</summary>
+    public static string CopyTestData(string fileName, string folder, string? copyName = null)
+    {
+        var copy = Path.Combine(folder, copyName ?? fileName);
+        File.Copy(Path.Combine(TestData, fileName), copy);
+        return copy;
+    }
 }

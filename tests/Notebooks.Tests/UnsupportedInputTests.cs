@@ -32,9 +32,8 @@ public sealed class UnsupportedInputTests
     {
         var folder = Repository.NewTempFolder("unreadable");
         var broken = Path.Combine(folder, "01-not-a-notebook.ipynb");
-        var good = Path.Combine(folder, "02-escaping.ipynb");
+        var good = Repository.CopyTestData("02-escaping.ipynb", folder);
         File.WriteAllText(broken, "this is not JSON");
-        File.Copy(Path.Combine(Repository.TestData, "02-escaping.ipynb"), good);
 
         var report = await CourseRun.RunAsync([broken, good], Path.Combine(folder, "book"));
 
